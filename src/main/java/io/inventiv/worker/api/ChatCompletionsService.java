@@ -1,0 +1,85 @@
+package io.inventiv.worker.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inventiv.worker.api.protocol.ChatCompletionRequest;
+import io.inventiv.worker.api.protocol.ChatResponses;
+import io.inventiv.worker.api.protocol.ChatResponses.Chunk;
+import io.inventiv.worker.api.protocol.ChatResponses.ChunkChoice;
+import io.inventiv.worker.api.protocol.ChatResponses.Delta;
+import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.config.ServerConfig.StreamUsage;
+import io.inventiv.worker.engine.Engine;
+import io.inventiv.worker.engine.FinishReason;
+import io.inventiv.worker.engine.Generation;
+import io.inventiv.worker.engine.GenerationResult;
+import io.inventiv.worker.engine.PreparedPrompt;
+import java.util.List;
+
+/** {@code POST /v1/chat/completions}: messages through the model's chat template. */
+public final class ChatCompletionsService implements HttpService {
+    static final String PATH = "/v1/chat/completions";
+
+    private final Engine engine;
+    private final ModelNames models;
+    private final RequestBodies bodies;
+    private final StreamUsage streamUsage;
+
+    public ChatCompletionsService(Engine engine, ModelNames models, RequestBodies bodies, StreamUsage streamUsage) {
+        this.engine = engine;
+        this.models = models;
+        this.bodies = bodies;
+        this.streamUsage = streamUsage;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post(PATH, this::create)
+                .any(PATH, ApiErrors::methodNotAllowed);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
+        ChatCompletionRequest request = ChatCompletionRequest.from(bodies.readObject(req));
+        String model = models.resolve(request.common().model());
+        PreparedPrompt prompt = engine.prepareChat(request.messages());
+        String id = RequestIds.completionId("chatcmpl-");
+        Generation generation = engine.submit(id, prompt, request.common().sampling());
+        Shape shape = new Shape(id, RequestIds.nowSeconds(), model);
+        GenerationResponder.respond(res, generation, shape, request.common(), streamUsage);
+    }
+
+    private record Shape(String id, long created, String model) implements ResponseShape {
+        @Override
+        public Object firstChunk() {
+            return chunk(new Delta("assistant", ""), null);
+        }
+
+        @Override
+        public Object deltaChunk(String text) {
+            return chunk(new Delta(null, text), null);
+        }
+
+        @Override
+        public Object finishChunk(FinishReason reason) {
+            return chunk(new Delta(null, ""), reason.wireName());
+        }
+
+        @Override
+        public Object usageChunk(Usage usage) {
+            return new Chunk(id, created, model, List.of(), usage);
+        }
+
+        @Override
+        public Object fullResponse(String text, GenerationResult result) {
+            return new ChatResponses.Completion(id, created, model, List.of(new ChatResponses.Choice(0,
+                    new ChatResponses.Message("assistant", text), null, result.finishReason().wireName(), null)),
+                    Usage.of(result));
+        }
+
+        private Chunk chunk(Delta delta, String finishReason) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(0, delta, null, finishReason)), null);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.inventiv.worker.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inventiv.worker.api.protocol.CompletionRequest;
+import io.inventiv.worker.api.protocol.CompletionResponses.Choice;
+import io.inventiv.worker.api.protocol.CompletionResponses.Completion;
+import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.config.ServerConfig.StreamUsage;
+import io.inventiv.worker.engine.Engine;
+import io.inventiv.worker.engine.FinishReason;
+import io.inventiv.worker.engine.Generation;
+import io.inventiv.worker.engine.GenerationResult;
+import io.inventiv.worker.engine.PreparedPrompt;
+import java.util.List;
+
+/** {@code POST /v1/completions}: raw text or token-id prompts, no template. */
+public final class CompletionsService implements HttpService {
+    static final String PATH = "/v1/completions";
+
+    private final Engine engine;
+    private final ModelNames models;
+    private final RequestBodies bodies;
+    private final StreamUsage streamUsage;
+
+    public CompletionsService(Engine engine, ModelNames models, RequestBodies bodies, StreamUsage streamUsage) {
+        this.engine = engine;
+        this.models = models;
+        this.bodies = bodies;
+        this.streamUsage = streamUsage;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post(PATH, this::create)
+                .any(PATH, ApiErrors::methodNotAllowed);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
+        CompletionRequest request = CompletionRequest.from(bodies.readObject(req));
+        String model = models.resolve(request.common().model());
+        PreparedPrompt prompt = request.promptTokens() != null
+                ? engine.prepareTokens(request.promptTokens())
+                : engine.prepareText(request.promptText());
+        String id = RequestIds.completionId("cmpl-");
+        Generation generation = engine.submit(id, prompt, request.common().sampling());
+        Shape shape = new Shape(id, RequestIds.nowSeconds(), model);
+        GenerationResponder.respond(res, generation, shape, request.common(), streamUsage);
+    }
+
+    private record Shape(String id, long created, String model) implements ResponseShape {
+        @Override
+        public Object firstChunk() {
+            return null; // vLLM's completion streams start with text, not a role
+        }
+
+        @Override
+        public Object deltaChunk(String text) {
+            return completion(text, null, null);
+        }
+
+        @Override
+        public Object finishChunk(FinishReason reason) {
+            return completion("", reason.wireName(), null);
+        }
+
+        @Override
+        public Object usageChunk(Usage usage) {
+            return new Completion(id, created, model, List.of(), usage);
+        }
+
+        @Override
+        public Object fullResponse(String text, GenerationResult result) {
+            return completion(text, result.finishReason().wireName(), Usage.of(result));
+        }
+
+        private Completion completion(String text, String finishReason, Usage usage) {
+            return new Completion(id, created, model, List.of(new Choice(0, text, null, finishReason, null)), usage);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.inventiv.worker.api;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import io.inventiv.worker.api.SseWriter.ClientGoneException;
+import io.inventiv.worker.api.protocol.CommonRequestFields;
+import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.config.ServerConfig.StreamUsage;
+import io.inventiv.worker.engine.Generation;
+import io.inventiv.worker.engine.GenerationEvent;
+import io.inventiv.worker.engine.GenerationResult;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Sends a running generation to its client, streamed or whole, and turns a vanished client into
+ * a cancellation (like vLLM's {@code with_cancellation}): a slot must never keep generating for
+ * nobody.
+ */
+final class GenerationResponder {
+    /** How often an idle connection is probed: while queued, during prompt evaluation. */
+    static final long PROBE_INTERVAL_MILLIS = 250;
+    /**
+     * A non-streamed answer that takes longer than this commits to 200 and sends JSON-neutral
+     * whitespace while it waits, because writing is the only way to notice a client that left.
+     */
+    static final long WHOLE_RESPONSE_PROBE_AFTER_MILLIS = 1000;
+
+    private GenerationResponder() {
+    }
+
+    /** Streams or sends whole, as the request asked; usage goes into streams per the policy. */
+    static GenerationResult respond(ServerResponse res, Generation generation, ResponseShape shape,
+            CommonRequestFields request, StreamUsage streamUsage) throws InterruptedException {
+        if (!request.stream()) {
+            return whole(res, generation, shape);
+        }
+        boolean usage = streamUsage == StreamUsage.ALWAYS || request.includeUsage();
+        return stream(res, generation, shape, usage);
+    }
+
+    /**
+     * Streams: first chunk, deltas, finish chunk, optional usage chunk, [DONE]. A failure after the
+     * headers went out becomes one error frame, then [DONE].
+     */
+    static GenerationResult stream(ServerResponse res, Generation generation, ResponseShape shape,
+            boolean sendUsage) throws InterruptedException {
+        SseWriter sse = new SseWriter(res);
+        try {
+            Object first = shape.firstChunk();
+            if (first != null) {
+                sse.data(first);
+            } else {
+                sse.ping(); // commits the headers so the client knows it was admitted
+            }
+            while (true) {
+                GenerationEvent event = generation.poll(PROBE_INTERVAL_MILLIS);
+                switch (event) {
+                    case null -> sse.ping();
+                    case GenerationEvent.Delta delta -> sse.data(shape.deltaChunk(delta.text()));
+                    case GenerationEvent.Finished finished -> {
+                        sse.data(shape.finishChunk(finished.result().finishReason()));
+                        if (sendUsage) {
+                            sse.data(shape.usageChunk(Usage.of(finished.result())));
+                        }
+                        sse.done();
+                        return finished.result();
+                    }
+                    case GenerationEvent.Failed failed -> {
+                        sse.data(ApiErrors.body(internalError(failed.message())));
+                        sse.done();
+                        return null;
+                    }
+                }
+            }
+        } catch (ClientGoneException e) {
+            generation.cancel();
+            return null;
+        } finally {
+            sse.close();
+        }
+    }
+
+    /** Collects the whole answer, then sends it as one JSON object. */
+    static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape)
+            throws InterruptedException {
+        StringBuilder text = new StringBuilder();
+        long probeAfter = System.nanoTime() + WHOLE_RESPONSE_PROBE_AFTER_MILLIS * 1_000_000;
+        OutputStream committed = null;
+        try {
+            while (true) {
+                GenerationEvent event = generation.poll(PROBE_INTERVAL_MILLIS);
+                switch (event) {
+                    case null -> {
+                        if (System.nanoTime() >= probeAfter) {
+                            if (committed == null) {
+                                res.status(Status.OK_200);
+                                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                                committed = res.outputStream();
+                            }
+                            committed.write(' ');
+                            committed.flush();
+                        }
+                    }
+                    case GenerationEvent.Delta delta -> text.append(delta.text());
+                    case GenerationEvent.Finished finished -> {
+                        byte[] body = Json.write(shape.fullResponse(text.toString(), finished.result()));
+                        send(res, committed, body);
+                        return finished.result();
+                    }
+                    case GenerationEvent.Failed failed -> {
+                        ApiException error = internalError(failed.message());
+                        if (committed == null) {
+                            ApiErrors.send(res, error);
+                        } else {
+                            send(res, committed, ApiErrors.body(error));
+                        }
+                        return null;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only writes can fail here, and only because the client closed the connection.
+            generation.cancel();
+            return null;
+        }
+    }
+
+    private static void send(ServerResponse res, OutputStream committed, byte[] body) throws IOException {
+        if (committed == null) {
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(body);
+        } else {
+            committed.write(body);
+            committed.close();
+        }
+    }
+
+    private static ApiException internalError(String message) {
+        return new ApiException(Status.INTERNAL_SERVER_ERROR_500, message, null, null);
+    }
+
+}

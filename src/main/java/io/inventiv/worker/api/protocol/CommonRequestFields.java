@@ -1,0 +1,60 @@
+package io.inventiv.worker.api.protocol;
+
+import io.inventiv.worker.api.ApiException;
+import io.inventiv.worker.engine.SamplingRequest;
+
+/**
+ * The fields that chat and text completions share, read once: model, streaming, sampling.
+ *
+ * @param maxTokensField the field that carried the limit, for error messages
+ */
+public record CommonRequestFields(String model, boolean stream, boolean includeUsage, SamplingRequest sampling,
+        String maxTokensField) {
+
+    /** Reads and type-checks the shared fields. {@code n} other than 1 is refused. */
+    public static CommonRequestFields read(RequestFields fields, boolean chat) {
+        Integer n = fields.integer("n");
+        if (n != null && n != 1) {
+            throw ApiException.badRequest("Only n=1 is supported, got n=" + n + ".", "n");
+        }
+        Integer bestOf = fields.integer("best_of");
+        if (bestOf != null && bestOf != 1) {
+            throw ApiException.badRequest("Only best_of=1 is supported, got best_of=" + bestOf + ".", "best_of");
+        }
+        rejectLogprobs(fields, chat);
+        // OpenAI renamed max_tokens to max_completion_tokens for chat; the newer name wins.
+        Integer maxCompletionTokens = chat ? fields.integer("max_completion_tokens") : null;
+        Integer maxTokens = fields.integer("max_tokens");
+        String limitField = maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens";
+        Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+        if (limit != null && limit < 1) {
+            throw ApiException.badRequest(limitField + " must be at least 1, got " + limit + ".", limitField);
+        }
+        SamplingRequest sampling = new SamplingRequest(
+                limit,
+                fields.number("temperature"),
+                fields.number("top_p"),
+                fields.integer("top_k"),
+                fields.number("min_p"),
+                fields.number("presence_penalty"),
+                fields.number("frequency_penalty"),
+                fields.number("repetition_penalty"),
+                fields.longInteger("seed"),
+                fields.bool("ignore_eos", false),
+                fields.stringOrList("stop"));
+        fields.string("user"); // accepted and ignored, but it must still be a string
+        String model = fields.string("model");
+        boolean stream = fields.bool("stream", false);
+        return new CommonRequestFields(model, stream, fields.includeUsage(), sampling, limitField);
+    }
+
+    private static void rejectLogprobs(RequestFields fields, boolean chat) {
+        boolean wanted = chat ? fields.bool("logprobs", false) : fields.integer("logprobs") != null;
+        if (wanted) {
+            throw ApiException.badRequest("logprobs are not supported by this server.", "logprobs");
+        }
+        if (!chat && fields.bool("echo", false)) {
+            throw ApiException.badRequest("echo is not supported by this server.", "echo");
+        }
+    }
+}

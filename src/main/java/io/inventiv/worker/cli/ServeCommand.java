@@ -1,0 +1,108 @@
+package io.inventiv.worker.cli;
+
+import io.inventiv.worker.Main;
+import io.inventiv.worker.config.ServerConfig;
+import io.inventiv.worker.config.ServerConfig.StreamUsage;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code serve}: load the model and answer the OpenAI/vLLM API. Every option has an env var. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve a GGUF model over an OpenAI- and vLLM-compatible HTTP API.")
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "PATH", defaultValue = "${env:MODEL_PATH}",
+            description = "GGUF model file (env MODEL_PATH).")
+    private Path modelPath;
+
+    @Option(names = "--served-model-name", paramLabel = "NAMES",
+            defaultValue = "${env:SERVED_MODEL_NAME:-${env:MODEL_ID:-}}",
+            description = "Comma-separated aliases listed by /v1/models (env SERVED_MODEL_NAME, or MODEL_ID). "
+                    + "Default: the file name without .gguf.")
+    private String servedModelNames;
+
+    @Option(names = "--n-ctx", defaultValue = "${env:N_CTX:-2048}",
+            description = "Context per request, like vLLM's max_model_len (env N_CTX, default ${DEFAULT-VALUE}). "
+                    + "llama.cpp allocates N_CTX x N_PARALLEL.")
+    private int maxModelLen;
+
+    @Option(names = "--n-threads", defaultValue = "${env:N_THREADS:-0}",
+            description = "Inference threads (env N_THREADS); 0 = available cores (default).")
+    private int threads;
+
+    @Option(names = "--n-parallel", defaultValue = "${env:N_PARALLEL:-4}",
+            description = "Requests generating at once, one slot each (env N_PARALLEL, default ${DEFAULT-VALUE}).")
+    private int parallel;
+
+    @Option(names = "--n-gpu-layers", defaultValue = "${env:N_GPU_LAYERS:-0}",
+            description = "Layers offloaded to the GPU (env N_GPU_LAYERS, default ${DEFAULT-VALUE}).")
+    private int gpuLayers;
+
+    @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}",
+            description = "Listen address (env HOST, default ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "${env:PORT:-8000}",
+            description = "Listen port (env PORT, default ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--default-max-tokens", defaultValue = "${env:DEFAULT_MAX_TOKENS:-512}",
+            description = "Completion cap when a request sets none (env DEFAULT_MAX_TOKENS, default ${DEFAULT-VALUE}).")
+    private int defaultMaxTokens;
+
+    @Option(names = "--max-queue", defaultValue = "${env:MAX_QUEUE:-64}",
+            description = "Requests that may wait for a slot; beyond that 503 (env MAX_QUEUE, default ${DEFAULT-VALUE}).")
+    private int maxQueue;
+
+    @Option(names = "--stream-usage", defaultValue = "${env:STREAM_USAGE:-always}",
+            description = "always | requested: when streams end with a usage chunk (env STREAM_USAGE, default ${DEFAULT-VALUE}).")
+    private String streamUsage;
+
+    @Option(names = "--strict-model-name", defaultValue = "${env:STRICT_MODEL_NAME:-false}", arity = "0..1",
+            description = "Refuse unknown model names with 404 (env STRICT_MODEL_NAME, default ${DEFAULT-VALUE}).")
+    private boolean strictModelName;
+
+    @Override
+    public Integer call() {
+        return Main.serve(toConfig());
+    }
+
+    /** Checks every value once; a bad one is a usage error (exit code 2) that names it. */
+    ServerConfig toConfig() {
+        if (modelPath == null || modelPath.toString().isBlank()) {
+            throw new ParameterException(spec.commandLine(), "No model given: set MODEL_PATH or --model.");
+        }
+        StreamUsage usage = switch (streamUsage.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "always" -> StreamUsage.ALWAYS;
+            case "requested" -> StreamUsage.REQUESTED;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "STREAM_USAGE must be 'always' or 'requested', got '" + streamUsage + "'.");
+        };
+        try {
+            return new ServerConfig(modelPath, names(), maxModelLen,
+                    threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers,
+                    host, port, defaultMaxTokens, maxQueue, usage, strictModelName);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private List<String> names() {
+        List<String> names = servedModelNames == null ? List.of() : Arrays.stream(servedModelNames.split(","))
+                .map(String::trim).filter(name -> !name.isEmpty()).toList();
+        if (!names.isEmpty()) {
+            return names;
+        }
+        String file = modelPath.getFileName().toString();
+        return List.of(file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file);
+    }
+}

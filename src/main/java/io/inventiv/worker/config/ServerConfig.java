@@ -1,0 +1,72 @@
+package io.inventiv.worker.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the server is told at start-up, validated once at the edge ({@code ServeCommand}).
+ * Nothing further in reads environment variables.
+ *
+ * @param modelPath         the GGUF file
+ * @param servedModelNames  aliases listed by /v1/models; the first one labels metrics
+ * @param maxModelLen       context per request (vLLM's max_model_len); llama.cpp gets
+ *                          {@code maxModelLen * parallel} so that every slot holds a full context
+ * @param threads           inference threads
+ * @param parallel          requests generating at once (one llama.cpp slot each)
+ * @param gpuLayers         layers offloaded to a GPU (0 on CPU builds)
+ * @param host              listen address
+ * @param port              listen port
+ * @param defaultMaxTokens  cap when a request sets no limit
+ * @param maxQueue          requests allowed to wait for a slot; beyond that 503
+ * @param streamUsage       whether streams always end with a usage chunk
+ * @param strictModelName   refuse unknown model names with 404
+ */
+public record ServerConfig(
+        Path modelPath,
+        List<String> servedModelNames,
+        int maxModelLen,
+        int threads,
+        int parallel,
+        int gpuLayers,
+        String host,
+        int port,
+        int defaultMaxTokens,
+        int maxQueue,
+        StreamUsage streamUsage,
+        boolean strictModelName) {
+
+    public ServerConfig {
+        servedModelNames = List.copyOf(servedModelNames);
+        if (servedModelNames.isEmpty()) {
+            throw new IllegalArgumentException("at least one served model name is required");
+        }
+        requireAtLeast("N_CTX", maxModelLen, 16);
+        requireAtLeast("N_THREADS", threads, 1);
+        requireAtLeast("N_PARALLEL", parallel, 1);
+        requireAtLeast("N_GPU_LAYERS", gpuLayers, 0);
+        requireAtLeast("DEFAULT_MAX_TOKENS", defaultMaxTokens, 1);
+        requireAtLeast("MAX_QUEUE", maxQueue, 0);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("PORT must be between 0 and 65535, got " + port);
+        }
+    }
+
+    private static void requireAtLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    /** The name that labels metrics and answers when a request names no model. */
+    public String primaryModelName() {
+        return servedModelNames.getFirst();
+    }
+
+    /** When to append the final usage chunk to a stream. */
+    public enum StreamUsage {
+        /** Always: the control plane's proxy reads usage from streams but never asks for it. */
+        ALWAYS,
+        /** Only when the request sets {@code stream_options.include_usage}, as OpenAI does. */
+        REQUESTED
+    }
+}

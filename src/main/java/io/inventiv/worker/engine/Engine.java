@@ -1,0 +1,139 @@
+package io.inventiv.worker.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inventiv.worker.engine.binding.LlamaBinding;
+import io.inventiv.worker.engine.binding.ModelFacts;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the API layer may ask of the model: prompts turned into exact tokens, generations
+ * admitted to slots, and the live counts behind the queue metrics.
+ */
+public final class Engine {
+    /** Roles the chat templates we support understand. */
+    public static final Set<String> CHAT_ROLES = Set.of("system", "user", "assistant", "tool");
+
+    private static final ObjectMapper TEMPLATE_JSON = new ObjectMapper();
+
+    private final LlamaBinding binding;
+    private final int maxModelLen;
+    private final ContextBudget budget;
+    private final Scheduler scheduler;
+
+    public Engine(LlamaBinding binding, EngineSettings settings, EngineListener listener) {
+        this.binding = binding;
+        this.maxModelLen = settings.maxModelLen();
+        this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
+        this.scheduler = new Scheduler(settings.parallel(), settings.maxQueue(),
+                new GenerationRunner(binding, listener));
+    }
+
+    public ModelFacts facts() {
+        return binding.facts();
+    }
+
+    public int maxModelLen() {
+        return maxModelLen;
+    }
+
+    /** Builds the prompt with the model's chat template and counts it exactly. */
+    public PreparedPrompt prepareChat(List<ChatMessage> messages) {
+        return new PreparedPrompt(withBos(binding.tokenize(chatText(messages))));
+    }
+
+    /** The chat template's output for these messages (with the generation prompt). */
+    public String chatText(List<ChatMessage> messages) {
+        if (messages.isEmpty()) {
+            throw EngineException.invalid("messages must contain at least one message", "messages");
+        }
+        ObjectNode root = TEMPLATE_JSON.createObjectNode();
+        ArrayNode array = root.putArray("messages");
+        for (ChatMessage message : messages) {
+            if (!CHAT_ROLES.contains(message.role())) {
+                throw EngineException.invalid("unknown role '" + message.role() + "'", "messages");
+            }
+            array.addObject().put("role", message.role()).put("content", message.content());
+        }
+        // Built by us from validated records, so the native side always gets {"messages":[...]}.
+        return binding.applyChatTemplate(root.toString());
+    }
+
+    /** A text prompt as /v1/completions evaluates it: BOS first when the model wants one. */
+    public PreparedPrompt prepareText(String prompt) {
+        return new PreparedPrompt(withBos(binding.tokenize(prompt)));
+    }
+
+    /** A prompt given as token ids, used as is after a range check. */
+    public PreparedPrompt prepareTokens(int[] tokens) {
+        try {
+            binding.facts().requireValidTokens(tokens);
+        } catch (ModelFacts.InvalidTokenException e) {
+            throw EngineException.invalid(e.getMessage(), "prompt");
+        }
+        return new PreparedPrompt(tokens.clone());
+    }
+
+    /** Tokens of a text, with or without the model's special prefix (BOS). */
+    public int[] tokenize(String text, boolean addSpecialTokens) {
+        int[] tokens = binding.tokenize(text);
+        return addSpecialTokens ? withBos(tokens) : tokens;
+    }
+
+    /** Text of token ids; ids outside the vocabulary are refused before native code sees them. */
+    public String detokenize(int[] tokens) {
+        try {
+            return binding.detokenize(tokens);
+        } catch (ModelFacts.InvalidTokenException e) {
+            throw EngineException.invalid(e.getMessage(), "tokens");
+        }
+    }
+
+    /**
+     * Validates the request against the context and the sampling rules, then queues it. Throws
+     * {@link EngineException} when it is invalid or when the queue is full.
+     */
+    public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
+        SamplingDefaults.validate(sampling);
+        int maxTokens = budget.completionBudget(prompt.length(), sampling.maxTokens());
+        Generation generation = new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens),
+                sampling.stop(), scheduler);
+        scheduler.admit(generation);
+        return generation;
+    }
+
+    /** Requests holding a slot right now. */
+    public int running() {
+        return scheduler.running();
+    }
+
+    /** Requests admitted and waiting for a slot right now. */
+    public int waiting() {
+        return scheduler.waiting();
+    }
+
+    /** Stops admitting and waits for accepted work; false if it did not finish in time. */
+    public boolean drain(long timeoutMillis) throws InterruptedException {
+        return scheduler.drain(timeoutMillis);
+    }
+
+    private int[] withBos(int[] tokens) {
+        ModelFacts facts = binding.facts();
+        if (!facts.addBos() || facts.bosTokenId() < 0 || (tokens.length > 0 && tokens[0] == facts.bosTokenId())) {
+            return tokens;
+        }
+        int[] withBos = new int[tokens.length + 1];
+        withBos[0] = facts.bosTokenId();
+        System.arraycopy(tokens, 0, withBos, 1, tokens.length);
+        return withBos;
+    }
+
+    @Override
+    public String toString() {
+        return "Engine[maxModelLen=" + maxModelLen + ", facts=" + binding.facts() + ", running="
+                + Arrays.asList(running(), waiting()) + "]";
+    }
+}

@@ -1,0 +1,22 @@
+package io.inventiv.worker.engine;
+
+/**
+ * Hooks for observers of the scheduler (metrics, logs). Called on scheduler threads: keep them
+ * quick and never throw.
+ */
+public interface EngineListener {
+    EngineListener NONE = new EngineListener() {
+    };
+
+    /** A generation produced its first token. */
+    default void onFirstToken(Generation generation, long atNanos) {
+    }
+
+    /** A generation produced a token after the first, {@code gapNanos} after the previous one. */
+    default void onNextToken(Generation generation, long gapNanos) {
+    }
+
+    /** A generation ended: finished, aborted while running, or aborted while waiting. */
+    default void onFinished(Generation generation, GenerationResult result) {
+    }
+}

@@ -1,0 +1,85 @@
+package io.inventiv.worker.engine;
+
+import io.inventiv.worker.engine.binding.NativeSampling;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One admitted request, from the queue to its last token. The serving thread reads
+ * {@link #poll} for events and calls {@link #cancel()} when its client goes away; a slot
+ * worker produces the events. Nothing else is shared between the two.
+ */
+public final class Generation {
+    private final String requestId;
+    private final PreparedPrompt prompt;
+    private final NativeSampling sampling;
+    private final List<String> stops;
+    private final long queuedAtNanos = System.nanoTime();
+    private final BlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final Scheduler scheduler;
+
+    Generation(String requestId, PreparedPrompt prompt, NativeSampling sampling, List<String> stops,
+            Scheduler scheduler) {
+        this.requestId = requestId;
+        this.prompt = prompt;
+        this.sampling = sampling;
+        this.stops = stops;
+        this.scheduler = scheduler;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public int promptTokens() {
+        return prompt.length();
+    }
+
+    /** The completion budget the engine granted (the request's max_tokens or the default). */
+    public int maxTokens() {
+        return sampling.maxTokens();
+    }
+
+    /** Waits up to {@code timeoutMillis} for the next event; null on timeout. */
+    public GenerationEvent poll(long timeoutMillis) throws InterruptedException {
+        return events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops the generation because its client is gone. A waiting request leaves the queue at
+     * once; a running one frees its slot after at most one more token. Safe to call twice.
+     */
+    public void cancel() {
+        if (cancelled.compareAndSet(false, true)) {
+            scheduler.cancelWaiting(this);
+        }
+    }
+
+    boolean isCancelled() {
+        return cancelled.get();
+    }
+
+    PreparedPrompt prompt() {
+        return prompt;
+    }
+
+    NativeSampling sampling() {
+        return sampling;
+    }
+
+    List<String> stops() {
+        return stops;
+    }
+
+    long queuedAtNanos() {
+        return queuedAtNanos;
+    }
+
+    void emit(GenerationEvent event) {
+        events.add(event);
+    }
+}

@@ -1,0 +1,16 @@
+package io.inventiv.worker.engine;
+
+/** What a generation tells the thread that serves its client, in order. */
+public sealed interface GenerationEvent {
+    /** New text; may be empty only never: the engine drops empty pieces. */
+    record Delta(String text) implements GenerationEvent {
+    }
+
+    /** The last event of a successful or aborted generation. */
+    record Finished(GenerationResult result) implements GenerationEvent {
+    }
+
+    /** The last event when native generation failed. */
+    record Failed(String message) implements GenerationEvent {
+    }
+}

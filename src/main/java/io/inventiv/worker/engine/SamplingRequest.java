@@ -1,0 +1,25 @@
+package io.inventiv.worker.engine;
+
+import java.util.List;
+
+/**
+ * Sampling as a client asked for it; null means "not given". The engine fills defaults with
+ * vLLM's semantics (temperature 1, no top-k/top-p/min-p cut, no penalties), not llama.cpp's.
+ */
+public record SamplingRequest(
+        Integer maxTokens,
+        Double temperature,
+        Double topP,
+        Integer topK,
+        Double minP,
+        Double presencePenalty,
+        Double frequencyPenalty,
+        Double repetitionPenalty,
+        Long seed,
+        boolean ignoreEos,
+        List<String> stop) {
+
+    public SamplingRequest {
+        stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+}
