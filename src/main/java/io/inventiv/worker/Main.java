@@ -94,12 +94,11 @@ public final class Main {
      * on the machine; give this process its own folder unless one was chosen.
      */
     private static void ensureNativeLibraryFolder() {
-        if (System.getProperty("de.kherud.llama.tmpdir") == null) {
-            Path folder = Path.of(System.getProperty("java.io.tmpdir"),
-                    "worker-llamacpp-" + ProcessHandle.current().pid());
-            folder.toFile().mkdirs();
-            folder.toFile().deleteOnExit();
-            System.setProperty("de.kherud.llama.tmpdir", folder.toString());
-        }
+        String chosen = System.getProperty("de.kherud.llama.tmpdir");
+        Path folder = chosen != null ? Path.of(chosen)
+                : Path.of(System.getProperty("java.io.tmpdir"), "worker-llamacpp-" + ProcessHandle.current().pid());
+        // The binding reports a missing folder as "no native library found", so create it.
+        folder.toFile().mkdirs();
+        System.setProperty("de.kherud.llama.tmpdir", folder.toString());
     }
 }

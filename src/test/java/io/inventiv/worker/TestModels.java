@@ -1,0 +1,72 @@
+package io.inventiv.worker;
+
+import io.inventiv.worker.config.ServerConfig;
+import io.inventiv.worker.config.ServerConfig.StreamUsage;
+import io.inventiv.worker.engine.Engine;
+import io.inventiv.worker.engine.binding.ModelLoadException;
+import io.inventiv.worker.gguf.QwenFixtureModel;
+import io.inventiv.worker.gguf.QwenModelSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Real models for tests, loaded once per JVM and configuration: the binding leaks on close(),
+ * so engines are cached and never closed.
+ */
+public final class TestModels {
+    /** The name every test server serves its model under. */
+    public static final String MODEL_NAME = "test-model";
+
+    private static final Map<ServerConfig, Engine> ENGINES = new HashMap<>();
+    private static Path tinyQwen;
+
+    private TestModels() {
+    }
+
+    /** Our own qwen2 fixture: byte-level BPE, ChatML template, seeded random weights. */
+    public static synchronized Path tinyQwen() {
+        if (tinyQwen == null) {
+            try {
+                Path folder = Files.createDirectories(Path.of("target", "test-models"));
+                Path file = folder.resolve("tiny-qwen.gguf");
+                QwenFixtureModel.write(QwenModelSpec.tiny(), file);
+                tinyQwen = file;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tinyQwen;
+    }
+
+    /** stories260K from ../shared/models, which writes real English, when it is present. */
+    public static Optional<Path> stories() {
+        Path file = Path.of("..", "shared", "models", "stories260K.gguf");
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    public static ServerConfig config(Path model, int parallel, int maxQueue) {
+        return config(model, parallel, maxQueue, 1024, false);
+    }
+
+    public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict) {
+        return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, "127.0.0.1", 0,
+                256, maxQueue, StreamUsage.ALWAYS, strict);
+    }
+
+    /** The engine for this configuration, loaded on first use and shared afterwards. */
+    public static synchronized Engine engine(ServerConfig config) {
+        return ENGINES.computeIfAbsent(config, c -> {
+            try {
+                return Main.loadEngine(c);
+            } catch (ModelLoadException e) {
+                throw new IllegalStateException("test model did not load: " + e.getMessage(), e);
+            }
+        });
+    }
+}
