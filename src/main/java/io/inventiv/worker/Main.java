@@ -73,7 +73,7 @@ public final class Main {
                 config.maxModelLen() * config.parallel(), config.parallel(), config.threads(), config.gpuLayers()),
                 facts);
         return new Engine(binding, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
-                config.defaultMaxTokens()), EngineListener.NONE);
+                config.defaultMaxTokens(), config.faultTokenDelayMillis()), EngineListener.NONE);
     }
 
     /** Every route of the server, in one place. Tests call this too, so they run the real routes. */

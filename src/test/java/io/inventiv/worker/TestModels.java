@@ -55,8 +55,14 @@ public final class TestModels {
     }
 
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict) {
+        return config(model, parallel, maxQueue, maxModelLen, strict, 0);
+    }
+
+    /** With {@code tokenDelayMillis} &gt; 0, generations hold their slots long enough to watch. */
+    public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
+            long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict);
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis);
     }
 
     /** The engine for this configuration, loaded on first use and shared afterwards. */

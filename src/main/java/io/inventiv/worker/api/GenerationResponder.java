@@ -86,22 +86,24 @@ final class GenerationResponder {
     static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape)
             throws InterruptedException {
         StringBuilder text = new StringBuilder();
-        long probeAfter = System.nanoTime() + WHOLE_RESPONSE_PROBE_AFTER_MILLIS * 1_000_000;
+        long nextProbe = System.nanoTime() + WHOLE_RESPONSE_PROBE_AFTER_MILLIS * 1_000_000;
         OutputStream committed = null;
         try {
             while (true) {
                 GenerationEvent event = generation.poll(PROBE_INTERVAL_MILLIS);
+                // Probe on a clock, not on silence: tokens may keep coming for a client long gone.
+                if (System.nanoTime() >= nextProbe && !(event instanceof GenerationEvent.Finished)) {
+                    if (committed == null) {
+                        res.status(Status.OK_200);
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        committed = res.outputStream();
+                    }
+                    committed.write(' ');
+                    committed.flush();
+                    nextProbe = System.nanoTime() + PROBE_INTERVAL_MILLIS * 1_000_000;
+                }
                 switch (event) {
                     case null -> {
-                        if (System.nanoTime() >= probeAfter) {
-                            if (committed == null) {
-                                res.status(Status.OK_200);
-                                res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                                committed = res.outputStream();
-                            }
-                            committed.write(' ');
-                            committed.flush();
-                        }
                     }
                     case GenerationEvent.Delta delta -> text.append(delta.text());
                     case GenerationEvent.Finished finished -> {

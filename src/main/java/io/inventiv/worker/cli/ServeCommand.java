@@ -71,6 +71,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Refuse unknown model names with 404 (env STRICT_MODEL_NAME, default ${DEFAULT-VALUE}).")
     private boolean strictModelName;
 
+    @Option(names = "--fault-token-delay-ms", defaultValue = "${env:FAULT_TOKEN_DELAY_MS:-0}",
+            description = "Fault injection: extra delay per generated token, imitating slow hardware "
+                    + "(env FAULT_TOKEN_DELAY_MS, default ${DEFAULT-VALUE}).")
+    private long faultTokenDelayMillis;
+
     @Override
     public Integer call() {
         return Main.serve(toConfig());
@@ -90,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             return new ServerConfig(modelPath, names(), maxModelLen,
                     threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers,
-                    host, port, defaultMaxTokens, maxQueue, usage, strictModelName);
+                    host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -20,6 +20,7 @@ import java.util.List;
  * @param maxQueue          requests allowed to wait for a slot; beyond that 503
  * @param streamUsage       whether streams always end with a usage chunk
  * @param strictModelName   refuse unknown model names with 404
+ * @param faultTokenDelayMillis fault injection: extra delay per generated token (0 = off)
  */
 public record ServerConfig(
         Path modelPath,
@@ -33,7 +34,8 @@ public record ServerConfig(
         int defaultMaxTokens,
         int maxQueue,
         StreamUsage streamUsage,
-        boolean strictModelName) {
+        boolean strictModelName,
+        long faultTokenDelayMillis) {
 
     public ServerConfig {
         servedModelNames = List.copyOf(servedModelNames);
@@ -46,6 +48,9 @@ public record ServerConfig(
         requireAtLeast("N_GPU_LAYERS", gpuLayers, 0);
         requireAtLeast("DEFAULT_MAX_TOKENS", defaultMaxTokens, 1);
         requireAtLeast("MAX_QUEUE", maxQueue, 0);
+        if (faultTokenDelayMillis < 0) {
+            throw new IllegalArgumentException("FAULT_TOKEN_DELAY_MS must be at least 0, got " + faultTokenDelayMillis);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("PORT must be between 0 and 65535, got " + port);
         }

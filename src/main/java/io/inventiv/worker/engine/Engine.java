@@ -29,7 +29,7 @@ public final class Engine {
         this.maxModelLen = settings.maxModelLen();
         this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
         this.scheduler = new Scheduler(settings.parallel(), settings.maxQueue(),
-                new GenerationRunner(binding, listener));
+                new GenerationRunner(binding, listener, settings.tokenDelayMillis()));
     }
 
     public ModelFacts facts() {

@@ -19,10 +19,12 @@ final class GenerationRunner {
 
     private final LlamaBinding binding;
     private final EngineListener listener;
+    private final long tokenDelayMillis;
 
-    GenerationRunner(LlamaBinding binding, EngineListener listener) {
+    GenerationRunner(LlamaBinding binding, EngineListener listener, long tokenDelayMillis) {
         this.binding = binding;
         this.listener = listener;
+        this.tokenDelayMillis = tokenDelayMillis;
     }
 
     /** Runs the generation to its end and returns its last event, not yet delivered. */
@@ -69,6 +71,7 @@ final class GenerationRunner {
                     nativeGeneration.cancel();
                     return finished(generation, outputs, FinishReason.STOP, startedAt, firstTokenAt);
                 }
+                injectTokenDelay();
             }
         } catch (RuntimeException e) {
             nativeGeneration.cancel();
@@ -79,6 +82,17 @@ final class GenerationRunner {
         return endOfSequence
                 ? finished(generation, outputs, FinishReason.STOP, startedAt, firstTokenAt)
                 : finished(generation, maxTokens, FinishReason.LENGTH, startedAt, firstTokenAt);
+    }
+
+    /** The slot stays busy meanwhile, exactly as on slower hardware. */
+    private void injectTokenDelay() {
+        if (tokenDelayMillis > 0) {
+            try {
+                Thread.sleep(tokenDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Accounts for a generation cancelled while it was still waiting for a slot. */

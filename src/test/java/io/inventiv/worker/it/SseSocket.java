@@ -1,0 +1,49 @@
+package io.inventiv.worker.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/** A raw HTTP/1.1 client that can vanish at a chosen moment, as a real client does. */
+final class SseSocket implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader reader;
+
+    SseSocket(URI base, String path, String json) throws IOException {
+        socket = new Socket(base.getHost(), base.getPort());
+        socket.setSoTimeout(30_000);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** The status code of the response. */
+    int status() throws IOException {
+        String statusLine = reader.readLine();
+        return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+
+    /** Reads lines until one starts with the prefix; returns it. */
+    String readUntil(String prefix) throws IOException {
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new IOException("connection ended before a line starting with " + prefix);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
