@@ -19,6 +19,7 @@ import io.inventiv.worker.engine.binding.LlamaBinding;
 import io.inventiv.worker.engine.binding.LoadOptions;
 import io.inventiv.worker.engine.binding.ModelFacts;
 import io.inventiv.worker.engine.binding.ModelLoadException;
+import io.inventiv.worker.engine.binding.NativeLoadProbe;
 import java.nio.file.Path;
 
 /**
@@ -47,6 +48,9 @@ public final class Main {
             engine = loadEngine(config);
         } catch (ModelLoadException e) {
             System.err.println("error: could not load model " + config.modelPath() + ": " + e.getMessage());
+            if (e.fromNativeCode()) {
+                System.err.println("llama.cpp says:\n  " + NativeLoadProbe.explain(config.modelPath()));
+            }
             return 1;
         }
         WebServer server = WebServer.builder()

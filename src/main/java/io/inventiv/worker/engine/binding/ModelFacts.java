@@ -37,7 +37,7 @@ public record ModelFacts(
         try {
             gguf = GgufMetadata.read(modelPath);
         } catch (IOException e) {
-            throw new ModelLoadException("cannot use " + modelPath + ": " + e.getMessage(), e);
+            throw new ModelLoadException("cannot use " + modelPath + ": " + e.getMessage());
         }
         String architecture = gguf.string("general.architecture").orElse("unknown");
         if (gguf.vocabSize() <= 0) {

@@ -1,0 +1,105 @@
+package io.inventiv.worker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inventiv.worker.Main;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The process as a user starts it: exit codes and messages for bad settings and bad model files. */
+class ServeCommandIT {
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exitCode, String output) {
+    }
+
+    private static Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Dde.kherud.llama.tmpdir=" + Path.of("target", "jllama-cli").toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(key -> key.startsWith("N_") || key.equals("MODEL_PATH"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process exits by itself");
+        return new Outcome(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpDocumentsEveryOptionWithItsEnvVar() throws Exception {
+        Outcome help = run(Map.of(), "--help");
+        assertEquals(0, help.exitCode());
+        for (String env : List.of("MODEL_PATH", "SERVED_MODEL_NAME", "MODEL_ID", "N_CTX", "N_THREADS", "N_PARALLEL",
+                "N_GPU_LAYERS", "HOST", "PORT", "DEFAULT_MAX_TOKENS", "MAX_QUEUE", "STREAM_USAGE",
+                "STRICT_MODEL_NAME")) {
+            assertTrue(help.output().contains(env), env + " in:\n" + help.output());
+        }
+        assertTrue(help.output().contains("default 2048"), help.output());
+    }
+
+    @Test
+    void invalidValuesExitWith2AndNameTheSetting() throws Exception {
+        Path model = Path.of("unused.gguf");
+        Outcome notANumber = run(Map.of("N_CTX", "lots"), "--model", model.toString());
+        assertEquals(2, notANumber.exitCode(), notANumber.output());
+        assertTrue(notANumber.output().contains("lots"), notANumber.output());
+
+        Outcome zeroSlots = run(Map.of("N_PARALLEL", "0"), "--model", model.toString());
+        assertEquals(2, zeroSlots.exitCode(), zeroSlots.output());
+        assertTrue(zeroSlots.output().contains("N_PARALLEL must be at least 1"), zeroSlots.output());
+
+        Outcome usage = run(Map.of("STREAM_USAGE", "sometimes"), "--model", model.toString());
+        assertEquals(2, usage.exitCode(), usage.output());
+        assertTrue(usage.output().contains("STREAM_USAGE"), usage.output());
+
+        Outcome noModel = run(Map.of());
+        assertEquals(2, noModel.exitCode(), noModel.output());
+        assertTrue(noModel.output().contains("MODEL_PATH"), noModel.output());
+    }
+
+    @Test
+    void unusableModelFilesExitWith1AndSayWhy() throws Exception {
+        Path missing = dir.resolve("missing.gguf");
+        Path notGguf = Files.writeString(dir.resolve("notes.gguf"), "just some text, not a model");
+        Path truncatedHeader = Files.write(dir.resolve("header.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0});
+        Path versionOne = Files.write(dir.resolve("v1.gguf"), new byte[] {'G', 'G', 'U', 'F', 1, 0, 0, 0});
+        assertFailsWith(missing, "does not exist");
+        assertFailsWith(dir, "is a directory");
+        assertFailsWith(notGguf, "not a GGUF file");
+        assertFailsWith(truncatedHeader, "truncated");
+        assertFailsWith(versionOne, "GGUF v1 is no longer supported");
+    }
+
+    @Test
+    void aFileLlamaCppRejectsReportsLlamaCppsOwnReason() throws Exception {
+        Path stories = Path.of("..", "shared", "models", "stories260K.gguf");
+        byte[] source = Files.isRegularFile(stories) ? Files.readAllBytes(stories) : null;
+        org.junit.jupiter.api.Assumptions.assumeTrue(source != null, "needs ../shared/models/stories260K.gguf");
+        // The header is intact, so only llama.cpp can see that the tensor data is cut off.
+        Path truncated = Files.write(dir.resolve("truncated.gguf"), java.util.Arrays.copyOf(source, source.length / 2));
+        Outcome outcome = assertFailsWith(truncated, "could not load model");
+        assertTrue(outcome.output().contains("llama.cpp says:"), outcome.output());
+        assertTrue(outcome.output().contains("not within the file bounds"), outcome.output());
+    }
+
+    private Outcome assertFailsWith(Path model, String reason) throws Exception {
+        Outcome outcome = run(Map.of("N_CTX", "256"), "--model", model.toString());
+        assertEquals(1, outcome.exitCode(), outcome.output());
+        assertTrue(outcome.output().contains(reason), reason + " in:\n" + outcome.output());
+        assertTrue(outcome.output().contains(model.toString()), "names the path:\n" + outcome.output());
+        return outcome;
+    }
+}
