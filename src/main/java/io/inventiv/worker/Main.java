@@ -44,8 +44,11 @@ public final class Main {
     public static int serve(ServerConfig config) {
         LogConfig.configureRuntime();
         Engine engine;
+        long loadStart = System.nanoTime();
         try {
             engine = loadEngine(config);
+            System.out.printf("model %s loaded in %d ms%n", config.modelPath(),
+                    (System.nanoTime() - loadStart) / 1_000_000);
         } catch (ModelLoadException e) {
             System.err.println("error: could not load model " + config.modelPath() + ": " + e.getMessage());
             if (e.fromNativeCode()) {
