@@ -10,6 +10,7 @@ import io.inventiv.worker.api.HealthService;
 import io.inventiv.worker.api.ModelNames;
 import io.inventiv.worker.api.ModelsService;
 import io.inventiv.worker.api.RequestBodies;
+import io.inventiv.worker.api.ServingContext;
 import io.inventiv.worker.cli.WorkerCommand;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.engine.Engine;
@@ -85,14 +86,15 @@ public final class Main {
 
     /** Every route of the server, in one place. Tests call this too, so they run the real routes. */
     public static void routing(HttpRouting.Builder routing, Engine engine, ServerConfig config) {
-        ModelNames models = new ModelNames(config.servedModelNames(), config.strictModelName());
-        RequestBodies bodies = new RequestBodies(MAX_BODY_BYTES);
+        ServingContext serving = new ServingContext(engine,
+                new ModelNames(config.servedModelNames(), config.strictModelName()),
+                new RequestBodies(MAX_BODY_BYTES), config.streamUsage());
         ApiErrors.register(routing);
         routing.register(new HealthService())
                 .register(new ModelsService(config.servedModelNames(), config.modelPath().toString(),
                         config.maxModelLen()))
-                .register(new ChatCompletionsService(engine, models, bodies, config.streamUsage()))
-                .register(new CompletionsService(engine, models, bodies, config.streamUsage()))
+                .register(new ChatCompletionsService(serving))
+                .register(new CompletionsService(serving))
                 .any(ApiErrors::notFound);
     }
 

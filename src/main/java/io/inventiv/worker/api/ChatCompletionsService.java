@@ -10,8 +10,6 @@ import io.inventiv.worker.api.protocol.ChatResponses.Chunk;
 import io.inventiv.worker.api.protocol.ChatResponses.ChunkChoice;
 import io.inventiv.worker.api.protocol.ChatResponses.Delta;
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.config.ServerConfig.StreamUsage;
-import io.inventiv.worker.engine.Engine;
 import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationResult;
@@ -22,16 +20,10 @@ import java.util.List;
 public final class ChatCompletionsService implements HttpService {
     static final String PATH = "/v1/chat/completions";
 
-    private final Engine engine;
-    private final ModelNames models;
-    private final RequestBodies bodies;
-    private final StreamUsage streamUsage;
+    private final ServingContext serving;
 
-    public ChatCompletionsService(Engine engine, ModelNames models, RequestBodies bodies, StreamUsage streamUsage) {
-        this.engine = engine;
-        this.models = models;
-        this.bodies = bodies;
-        this.streamUsage = streamUsage;
+    public ChatCompletionsService(ServingContext serving) {
+        this.serving = serving;
     }
 
     @Override
@@ -41,13 +33,13 @@ public final class ChatCompletionsService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
-        ChatCompletionRequest request = ChatCompletionRequest.from(bodies.readObject(req));
-        String model = models.resolve(request.common().model());
-        PreparedPrompt prompt = engine.prepareChat(request.messages());
+        ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
+        String model = serving.models().resolve(request.common().model());
+        PreparedPrompt prompt = serving.engine().prepareChat(request.messages());
         String id = RequestIds.completionId("chatcmpl-");
-        Generation generation = engine.submit(id, prompt, request.common().sampling());
+        Generation generation = serving.engine().submit(id, prompt, request.common().sampling());
         Shape shape = new Shape(id, RequestIds.nowSeconds(), model);
-        GenerationResponder.respond(res, generation, shape, request.common(), streamUsage);
+        GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage());
     }
 
     private record Shape(String id, long created, String model) implements ResponseShape {

@@ -8,8 +8,6 @@ import io.inventiv.worker.api.protocol.CompletionRequest;
 import io.inventiv.worker.api.protocol.CompletionResponses.Choice;
 import io.inventiv.worker.api.protocol.CompletionResponses.Completion;
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.config.ServerConfig.StreamUsage;
-import io.inventiv.worker.engine.Engine;
 import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationResult;
@@ -20,16 +18,10 @@ import java.util.List;
 public final class CompletionsService implements HttpService {
     static final String PATH = "/v1/completions";
 
-    private final Engine engine;
-    private final ModelNames models;
-    private final RequestBodies bodies;
-    private final StreamUsage streamUsage;
+    private final ServingContext serving;
 
-    public CompletionsService(Engine engine, ModelNames models, RequestBodies bodies, StreamUsage streamUsage) {
-        this.engine = engine;
-        this.models = models;
-        this.bodies = bodies;
-        this.streamUsage = streamUsage;
+    public CompletionsService(ServingContext serving) {
+        this.serving = serving;
     }
 
     @Override
@@ -39,15 +31,15 @@ public final class CompletionsService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
-        CompletionRequest request = CompletionRequest.from(bodies.readObject(req));
-        String model = models.resolve(request.common().model());
+        CompletionRequest request = CompletionRequest.from(serving.bodies().readObject(req));
+        String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = request.promptTokens() != null
-                ? engine.prepareTokens(request.promptTokens())
-                : engine.prepareText(request.promptText());
+                ? serving.engine().prepareTokens(request.promptTokens())
+                : serving.engine().prepareText(request.promptText());
         String id = RequestIds.completionId("cmpl-");
-        Generation generation = engine.submit(id, prompt, request.common().sampling());
+        Generation generation = serving.engine().submit(id, prompt, request.common().sampling());
         Shape shape = new Shape(id, RequestIds.nowSeconds(), model);
-        GenerationResponder.respond(res, generation, shape, request.common(), streamUsage);
+        GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage());
     }
 
     private record Shape(String id, long created, String model) implements ResponseShape {
