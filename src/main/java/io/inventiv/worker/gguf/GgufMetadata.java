@@ -21,7 +21,6 @@ import java.util.Optional;
  * Arrays other than the token list are skipped; the token list is only counted.
  */
 public final class GgufMetadata {
-    private static final int MAGIC = 0x46554747; // "GGUF" little-endian
     private static final long MAX_STRING_BYTES = 64L * 1024 * 1024;
 
     private final int version;
@@ -45,7 +44,7 @@ public final class GgufMetadata {
 
     private static GgufMetadata read(LittleEndian in) throws IOException {
         int magic = in.i32();
-        if (magic != MAGIC) {
+        if (magic != GgufType.MAGIC) {
             throw new GgufFormatException("not a GGUF file (the first 4 bytes are not 'GGUF')");
         }
         int version = in.i32();

@@ -2,6 +2,8 @@ package io.inventiv.worker.gguf;
 
 /** GGUF metadata value type codes (llama.cpp docs/gguf.md, "gguf_metadata_value_type"). */
 final class GgufType {
+    /** "GGUF" read as a little-endian uint32. */
+    static final int MAGIC = 0x46554747;
     static final int UINT8 = 0;
     static final int INT8 = 1;
     static final int UINT16 = 2;

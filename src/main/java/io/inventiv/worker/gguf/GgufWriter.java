@@ -66,9 +66,6 @@ public final class GgufWriter {
     public static final int DEFAULT_ALIGNMENT = 32;
 
     // gguf_type ids for metadata values.
-    private static final int T_UINT32 = 4, T_INT32 = 5, T_FLOAT32 = 6, T_BOOL = 7, T_STRING = 8,
-            T_ARRAY = 9, T_UINT64 = 10;
-    private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
     private static final int VERSION = 3;
     private static final int MAX_NAME = 63;      // ggml keeps names in char[64] incl. the NUL
     private static final int CHUNK = 4 << 20;
@@ -89,34 +86,34 @@ public final class GgufWriter {
             if (value == 0 || Long.bitCount(value) != 1) throw new IllegalArgumentException("alignment must be a power of two");
             alignment = (int) value;
         }
-        header(key, T_UINT32).u32((int) value);
+        header(key, GgufType.UINT32).u32((int) value);
         return this;
     }
 
-    public GgufWriter putInt32(String key, int value) { header(key, T_INT32).u32(value); return this; }
+    public GgufWriter putInt32(String key, int value) { header(key, GgufType.INT32).u32(value); return this; }
 
-    public GgufWriter putFloat32(String key, float value) { header(key, T_FLOAT32).u32(Float.floatToRawIntBits(value)); return this; }
+    public GgufWriter putFloat32(String key, float value) { header(key, GgufType.FLOAT32).u32(Float.floatToRawIntBits(value)); return this; }
 
-    public GgufWriter putBool(String key, boolean value) { header(key, T_BOOL).u8(value ? 1 : 0); return this; }
+    public GgufWriter putBool(String key, boolean value) { header(key, GgufType.BOOL).u8(value ? 1 : 0); return this; }
 
-    public GgufWriter putString(String key, String value) { header(key, T_STRING).str(value); return this; }
+    public GgufWriter putString(String key, String value) { header(key, GgufType.STRING).str(value); return this; }
 
-    public GgufWriter putUInt64(String key, long value) { header(key, T_UINT64).u64(value); return this; }
+    public GgufWriter putUInt64(String key, long value) { header(key, GgufType.UINT64).u64(value); return this; }
 
     public GgufWriter putStringArray(String key, List<String> values) {
-        header(key, T_ARRAY).u32(T_STRING).u64(values.size());
+        header(key, GgufType.ARRAY).u32(GgufType.STRING).u64(values.size());
         for (String v : values) kv.str(v);
         return this;
     }
 
     public GgufWriter putInt32Array(String key, int[] values) {
-        header(key, T_ARRAY).u32(T_INT32).u64(values.length);
+        header(key, GgufType.ARRAY).u32(GgufType.INT32).u64(values.length);
         for (int v : values) kv.u32(v);
         return this;
     }
 
     public GgufWriter putFloat32Array(String key, float[] values) {
-        header(key, T_ARRAY).u32(T_FLOAT32).u64(values.length);
+        header(key, GgufType.ARRAY).u32(GgufType.FLOAT32).u64(values.length);
         for (float v : values) kv.u32(Float.floatToRawIntBits(v));
         return this;
     }
@@ -172,7 +169,7 @@ public final class GgufWriter {
     /** Streams the whole file to {@code ch} (not closed); returns the number of bytes written. */
     public long writeTo(WritableByteChannel ch) throws IOException {
         LeBytes head = new LeBytes();
-        head.u32(MAGIC).u32(VERSION).u64(tensors.size()).u64(keys.size());
+        head.u32(GgufType.MAGIC).u32(VERSION).u64(tensors.size()).u64(keys.size());
         head.raw(kv.toByteArray());
         // Offsets are relative to the data section and each tensor starts on an aligned
         // boundary; b4916's gguf.cpp recomputes them and rejects any other placement.
@@ -252,7 +249,7 @@ public final class GgufWriter {
     private LeBytes header(String key, int type) {
         // gguf.cpp reads the alignment with gguf_get_val_u32, which aborts the process (not just
         // the load) if the stored type differs; gguf.cpp also rejects duplicate keys.
-        if (ALIGNMENT_KEY.equals(key) && type != T_UINT32) throw new IllegalArgumentException(key + " must be a uint32");
+        if (ALIGNMENT_KEY.equals(key) && type != GgufType.UINT32) throw new IllegalArgumentException(key + " must be a uint32");
         if (!keys.add(key)) throw new IllegalArgumentException("duplicate metadata key " + key);
         return kv.str(key).u32(type);
     }
