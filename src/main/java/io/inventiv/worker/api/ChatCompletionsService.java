@@ -10,7 +10,6 @@ import io.inventiv.worker.api.protocol.ChatResponses.Chunk;
 import io.inventiv.worker.api.protocol.ChatResponses.ChunkChoice;
 import io.inventiv.worker.api.protocol.ChatResponses.Delta;
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.PreparedPrompt;
@@ -45,17 +44,18 @@ public final class ChatCompletionsService implements HttpService {
     private record Shape(String id, long created, String model) implements ResponseShape {
         @Override
         public Object firstChunk() {
-            return chunk(new Delta("assistant", ""), null);
+            return chunk(new Delta("assistant", ""));
         }
 
         @Override
         public Object deltaChunk(String text) {
-            return chunk(new Delta(null, text), null);
+            return chunk(new Delta(null, text));
         }
 
         @Override
-        public Object finishChunk(FinishReason reason) {
-            return chunk(new Delta(null, ""), reason.wireName());
+        public Object finishChunk(GenerationResult result) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(0, new Delta(null, ""), null,
+                    result.finishReason().wireName(), result.stopString())), null);
         }
 
         @Override
@@ -66,12 +66,13 @@ public final class ChatCompletionsService implements HttpService {
         @Override
         public Object fullResponse(String text, GenerationResult result) {
             return new ChatResponses.Completion(id, created, model, List.of(new ChatResponses.Choice(0,
-                    new ChatResponses.Message("assistant", text), null, result.finishReason().wireName(), null)),
+                    new ChatResponses.Message("assistant", text), null, result.finishReason().wireName(),
+                    result.stopString())),
                     Usage.of(result));
         }
 
-        private Chunk chunk(Delta delta, String finishReason) {
-            return new Chunk(id, created, model, List.of(new ChunkChoice(0, delta, null, finishReason)), null);
+        private Chunk chunk(Delta delta) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(0, delta, null, null, null)), null);
         }
     }
 }

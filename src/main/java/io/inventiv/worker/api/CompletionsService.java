@@ -8,7 +8,6 @@ import io.inventiv.worker.api.protocol.CompletionRequest;
 import io.inventiv.worker.api.protocol.CompletionResponses.Choice;
 import io.inventiv.worker.api.protocol.CompletionResponses.Completion;
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.PreparedPrompt;
@@ -54,8 +53,9 @@ public final class CompletionsService implements HttpService {
         }
 
         @Override
-        public Object finishChunk(FinishReason reason) {
-            return completion("", reason.wireName(), null);
+        public Object finishChunk(GenerationResult result) {
+            return new Completion(id, created, model, List.of(new Choice(0, "", null,
+                    result.finishReason().wireName(), result.stopString())), null);
         }
 
         @Override
@@ -65,7 +65,8 @@ public final class CompletionsService implements HttpService {
 
         @Override
         public Object fullResponse(String text, GenerationResult result) {
-            return completion(text, result.finishReason().wireName(), Usage.of(result));
+            return new Completion(id, created, model, List.of(new Choice(0, text, null,
+                    result.finishReason().wireName(), result.stopString())), Usage.of(result));
         }
 
         private Completion completion(String text, String finishReason, Usage usage) {

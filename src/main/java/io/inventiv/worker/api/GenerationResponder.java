@@ -60,7 +60,7 @@ final class GenerationResponder {
                     case null -> sse.ping();
                     case GenerationEvent.Delta delta -> sse.data(shape.deltaChunk(delta.text()));
                     case GenerationEvent.Finished finished -> {
-                        sse.data(shape.finishChunk(finished.result().finishReason()));
+                        sse.data(shape.finishChunk(finished.result()));
                         if (sendUsage) {
                             sse.data(shape.usageChunk(Usage.of(finished.result())));
                         }

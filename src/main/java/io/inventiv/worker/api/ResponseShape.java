@@ -1,7 +1,6 @@
 package io.inventiv.worker.api;
 
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.GenerationResult;
 
 /** How one endpoint family spells its responses; {@link GenerationResponder} decides the order. */
@@ -11,7 +10,7 @@ interface ResponseShape {
 
     Object deltaChunk(String text);
 
-    Object finishChunk(FinishReason reason);
+    Object finishChunk(GenerationResult result);
 
     /** The usage-only chunk, with an empty choices list. */
     Object usageChunk(Usage usage);

@@ -67,9 +67,10 @@ final class GenerationRunner {
                 previousTokenAt = now;
                 lastOutputEmpty = piece.text().isEmpty();
                 emitText(generation, matcher.accept(piece.text()));
-                if (matcher.stopped()) {
+                if (matcher.matchedStop() != null) {
                     nativeGeneration.cancel();
-                    return finished(generation, outputs, FinishReason.STOP, startedAt, firstTokenAt);
+                    return finished(generation, outputs, FinishReason.STOP, startedAt, firstTokenAt,
+                            matcher.matchedStop());
                 }
                 injectTokenDelay();
             }
@@ -116,8 +117,13 @@ final class GenerationRunner {
 
     private static GenerationEvent finished(Generation generation, int completionTokens, FinishReason reason,
             long startedAt, long firstTokenAt) {
+        return finished(generation, completionTokens, reason, startedAt, firstTokenAt, null);
+    }
+
+    private static GenerationEvent finished(Generation generation, int completionTokens, FinishReason reason,
+            long startedAt, long firstTokenAt, String stopString) {
         return new GenerationEvent.Finished(new GenerationResult(generation.promptTokens(), completionTokens,
-                reason, generation.maxTokens(), generation.queuedAtNanos(), startedAt, firstTokenAt,
+                reason, stopString, generation.maxTokens(), generation.queuedAtNanos(), startedAt, firstTokenAt,
                 System.nanoTime()));
     }
 }

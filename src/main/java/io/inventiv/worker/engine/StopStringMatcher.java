@@ -10,7 +10,7 @@ import java.util.List;
 final class StopStringMatcher {
     private final List<String> stops;
     private final StringBuilder pending = new StringBuilder();
-    private boolean stopped;
+    private String matchedStop;
 
     StopStringMatcher(List<String> stops) {
         this.stops = stops;
@@ -18,7 +18,7 @@ final class StopStringMatcher {
 
     /** Adds generated text; returns the text that is now safe to emit (maybe empty). */
     String accept(String text) {
-        if (stopped) {
+        if (matchedStop != null) {
             return "";
         }
         if (stops.isEmpty()) {
@@ -27,7 +27,6 @@ final class StopStringMatcher {
         pending.append(text);
         int stopAt = earliestStop();
         if (stopAt >= 0) {
-            stopped = true;
             String before = pending.substring(0, stopAt);
             pending.setLength(0);
             return before;
@@ -38,9 +37,9 @@ final class StopStringMatcher {
         return safe;
     }
 
-    /** True once a stop string has been seen; nothing more will be emitted. */
-    boolean stopped() {
-        return stopped;
+    /** The stop string that ended the text (vLLM reports it as stop_reason), or null. */
+    String matchedStop() {
+        return matchedStop;
     }
 
     /** Text held back at the end of generation, which turned out not to be a stop string. */
@@ -56,6 +55,7 @@ final class StopStringMatcher {
             int at = pending.indexOf(stop);
             if (at >= 0 && (earliest < 0 || at < earliest)) {
                 earliest = at;
+                matchedStop = stop;
             }
         }
         return earliest;

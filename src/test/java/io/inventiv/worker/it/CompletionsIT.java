@@ -102,6 +102,8 @@ class CompletionsIT {
         assertEquals(CompletionChoice.FinishReason.STOP, choice.finishReason());
         assertEquals(full.substring(0, full.indexOf(stop)), choice.text());
         assertFalse(choice.text().contains(stop));
+        assertEquals(stop, choice._additionalProperties().get("stop_reason").asString().orElseThrow(),
+                "vLLM reports the matched stop string");
         long tokens = stopped.usage().orElseThrow().completionTokens();
         assertTrue(tokens >= 1 && tokens < 40, "tokens up to the stop: " + tokens);
     }

@@ -26,7 +26,9 @@ public final class ChatResponses {
     public record Delta(String role, String content) {
     }
 
-    public record ChunkChoice(int index, Delta delta, Object logprobs, String finishReason) {
+    /** {@code stop_reason} appears on the finish chunk when a stop string ended the text. */
+    public record ChunkChoice(int index, Delta delta, Object logprobs, String finishReason,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String stopReason) {
     }
 
     public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
