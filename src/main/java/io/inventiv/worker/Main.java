@@ -1,16 +1,20 @@
 package io.inventiv.worker;
 
-import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.inventiv.worker.api.AccessLogFilter;
 import io.inventiv.worker.api.ApiErrors;
 import io.inventiv.worker.api.ChatCompletionsService;
 import io.inventiv.worker.api.CompletionsService;
+import io.inventiv.worker.api.GuardFilter;
 import io.inventiv.worker.api.HealthService;
 import io.inventiv.worker.api.ModelNames;
 import io.inventiv.worker.api.ModelsService;
 import io.inventiv.worker.api.RequestBodies;
+import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.api.ServingContext;
+import io.inventiv.worker.api.TokenizeService;
+import io.inventiv.worker.cli.Logging;
 import io.inventiv.worker.cli.WorkerCommand;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.engine.Engine;
@@ -21,13 +25,19 @@ import io.inventiv.worker.engine.binding.LoadOptions;
 import io.inventiv.worker.engine.binding.ModelFacts;
 import io.inventiv.worker.engine.binding.ModelLoadException;
 import io.inventiv.worker.engine.binding.NativeLoadProbe;
+import io.inventiv.worker.metrics.MetricsService;
+import io.inventiv.worker.metrics.VllmMetrics;
 import java.nio.file.Path;
 
 /**
- * Wiring only: configuration, then the engine, then the routes, then the server.
+ * Wiring only: configuration, then the HTTP listener (answering 503 while the model loads),
+ * then the engine, then serving until SIGTERM drains and stops the process.
  * Read this file to see the whole server.
  */
 public final class Main {
+    public static final String VERSION = "0.1.0";
+    public static final String LLAMA_CPP_BUILD = "b4916";
+    public static final String BINDING_VERSION = "4.2.0";
     /** Largest request body accepted; a chat of 2048 long messages still fits. */
     public static final long MAX_BODY_BYTES = 8L * 1024 * 1024;
 
@@ -35,21 +45,36 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Logging.installLogManager();
         int exitCode = WorkerCommand.execute(args);
         System.out.flush();
         // The binding leaves a native thread attached, so the JVM would never exit by itself.
         Runtime.getRuntime().halt(exitCode);
     }
 
-    /** The serve command: load, listen, and block until the process is told to stop. */
+    /** The serve command: listen at once, load, serve; returns only when loading failed. */
     public static int serve(ServerConfig config) {
-        LogConfig.configureRuntime();
-        Engine engine;
+        Logging.configure(config.logLevel());
+        ServerState state = new ServerState();
+        VllmMetrics metrics = new VllmMetrics(config.primaryModelName(), config.maxModelLen(), config.parallel());
+        AccessLogFilter accessLog = new AccessLogFilter(metrics::recordHttp);
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // Our own hook drains first; Helidon's would close streams that are still running.
+                .shutdownHook(false)
+                .routing(routing -> routing(routing, state, metrics, accessLog, config))
+                .build()
+                .start();
+        System.out.println("worker-llamacpp listening on http://" + config.host() + ":" + server.port()
+                + "; loading " + config.modelPath());
+        GracefulShutdown shutdown = new GracefulShutdown(state, accessLog, server, config.drainTimeoutSeconds());
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "graceful-shutdown"));
+
         long loadStart = System.nanoTime();
+        Engine engine;
         try {
-            engine = loadEngine(config);
-            System.out.printf("model %s loaded in %d ms%n", config.modelPath(),
-                    (System.nanoTime() - loadStart) / 1_000_000);
+            engine = loadEngine(config, metrics);
         } catch (ModelLoadException e) {
             System.err.println("error: could not load model " + config.modelPath() + ": " + e.getMessage());
             if (e.fromNativeCode()) {
@@ -57,16 +82,13 @@ public final class Main {
             }
             return 1;
         }
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                .routing(routing -> routing(routing, engine, config))
-                .build()
-                .start();
-        System.out.println("worker-llamacpp serving " + config.servedModelNames() + " on http://" + config.host()
-                + ":" + server.port());
+        metrics.bind(engine);
+        shutdown.engineLoaded(engine);
+        state.markReady(engine);
+        System.out.printf("model loaded in %d ms; serving %s%n", (System.nanoTime() - loadStart) / 1_000_000,
+                config.servedModelNames());
         try {
-            Thread.currentThread().join(); // until SIGTERM; the JVM's shutdown hooks do the rest
+            Thread.currentThread().join(); // until SIGTERM; GracefulShutdown ends the process
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -74,27 +96,32 @@ public final class Main {
     }
 
     /** Loads the model once for the process and starts the slot workers. */
-    public static Engine loadEngine(ServerConfig config) throws ModelLoadException {
+    public static Engine loadEngine(ServerConfig config, EngineListener listener) throws ModelLoadException {
         ensureNativeLibraryFolder();
         ModelFacts facts = ModelFacts.inspect(config.modelPath());
         LlamaBinding binding = LlamaBinding.load(new LoadOptions(config.modelPath(),
-                config.maxModelLen() * config.parallel(), config.parallel(), config.threads(), config.gpuLayers()),
-                facts);
+                config.maxModelLen() * config.parallel(), config.parallel(), config.threads(), config.gpuLayers(),
+                config.nativeDebugLog()), facts);
         return new Engine(binding, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
-                config.defaultMaxTokens(), config.faultTokenDelayMillis()), EngineListener.NONE);
+                config.defaultMaxTokens(), config.faultTokenDelayMillis()), listener);
     }
 
-    /** Every route of the server, in one place. Tests call this too, so they run the real routes. */
-    public static void routing(HttpRouting.Builder routing, Engine engine, ServerConfig config) {
-        ServingContext serving = new ServingContext(engine,
+    /** Every route and filter of the server, in one place. Tests call this too, so they run the real routes. */
+    public static void routing(HttpRouting.Builder routing, ServerState state, VllmMetrics metrics,
+            AccessLogFilter accessLog, ServerConfig config) {
+        ServingContext serving = new ServingContext(state,
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage());
         ApiErrors.register(routing);
-        routing.register(new HealthService())
+        routing.addFilter(accessLog)
+                .addFilter(new GuardFilter(state, config.apiKey()))
+                .register(new HealthService(VERSION, LLAMA_CPP_BUILD, BINDING_VERSION))
+                .register(new MetricsService(metrics))
                 .register(new ModelsService(config.servedModelNames(), config.modelPath().toString(),
                         config.maxModelLen()))
                 .register(new ChatCompletionsService(serving))
                 .register(new CompletionsService(serving))
+                .register(new TokenizeService(serving))
                 .any(ApiErrors::notFound);
     }
 

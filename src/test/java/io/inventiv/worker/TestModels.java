@@ -1,6 +1,10 @@
 package io.inventiv.worker;
 
+import io.helidon.webserver.http.HttpRouting;
+import io.inventiv.worker.api.AccessLogFilter;
+import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.config.ServerConfig;
+import io.inventiv.worker.metrics.VllmMetrics;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Engine;
 import io.inventiv.worker.engine.binding.ModelLoadException;
@@ -23,7 +27,7 @@ public final class TestModels {
     /** The name every test server serves its model under. */
     public static final String MODEL_NAME = "test-model";
 
-    private static final Map<ServerConfig, Engine> ENGINES = new HashMap<>();
+    private static final Map<ServerConfig, TestServer> SERVERS = new HashMap<>();
     private static Path tinyQwen;
 
     private TestModels() {
@@ -62,17 +66,35 @@ public final class TestModels {
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis);
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, "info");
     }
 
-    /** The engine for this configuration, loaded on first use and shared afterwards. */
-    public static synchronized Engine engine(ServerConfig config) {
-        return ENGINES.computeIfAbsent(config, c -> {
+    /** A loaded engine with its own metrics and server state, as {@code Main.serve} builds them. */
+    public record TestServer(Engine engine, VllmMetrics metrics, ServerState state, AccessLogFilter accessLog) {
+    }
+
+    /** The server parts for this configuration, loaded on first use and shared afterwards. */
+    public static synchronized TestServer server(ServerConfig config) {
+        return SERVERS.computeIfAbsent(config, c -> {
+            VllmMetrics metrics = new VllmMetrics(c.primaryModelName(), c.maxModelLen(), c.parallel());
             try {
-                return Main.loadEngine(c);
+                Engine engine = Main.loadEngine(c, metrics);
+                metrics.bind(engine);
+                return new TestServer(engine, metrics, ServerState.ready(engine), new AccessLogFilter(metrics::recordHttp));
             } catch (ModelLoadException e) {
                 throw new IllegalStateException("test model did not load: " + e.getMessage(), e);
             }
         });
+    }
+
+    /** Registers the real routes of {@code Main} for this configuration. */
+    public static void routing(HttpRouting.Builder routing, ServerConfig config) {
+        TestServer server = server(config);
+        Main.routing(routing, server.state(), server.metrics(), server.accessLog(), config);
+    }
+
+    /** The engine for this configuration, loaded on first use and shared afterwards. */
+    public static Engine engine(ServerConfig config) {
+        return server(config).engine();
     }
 }

@@ -35,10 +35,11 @@ public final class ChatCompletionsService implements HttpService {
         ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
         String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = serving.engine().prepareChat(request.messages());
-        String id = RequestIds.completionId("chatcmpl-");
+        RequestLog log = AccessLogFilter.of(req);
+        String id = "chatcmpl-" + log.requestId();
         Generation generation = serving.engine().submit(id, prompt, request.common().sampling());
-        Shape shape = new Shape(id, RequestIds.nowSeconds(), model);
-        GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage());
+        Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model);
+        log.record(GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage()));
     }
 
     private record Shape(String id, long created, String model) implements ResponseShape {

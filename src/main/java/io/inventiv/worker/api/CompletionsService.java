@@ -35,10 +35,11 @@ public final class CompletionsService implements HttpService {
         PreparedPrompt prompt = request.promptTokens() != null
                 ? serving.engine().prepareTokens(request.promptTokens())
                 : serving.engine().prepareText(request.promptText());
-        String id = RequestIds.completionId("cmpl-");
+        RequestLog log = AccessLogFilter.of(req);
+        String id = "cmpl-" + log.requestId();
         Generation generation = serving.engine().submit(id, prompt, request.common().sampling());
-        Shape shape = new Shape(id, RequestIds.nowSeconds(), model);
-        GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage());
+        Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model);
+        log.record(GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage()));
     }
 
     private record Shape(String id, long created, String model) implements ResponseShape {

@@ -4,8 +4,12 @@ import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Engine;
 
 /**
- * What every generating endpoint needs, shared like vLLM's OpenAIServing base: the engine, the
- * model-name rules, the body reader and the stream-usage policy.
+ * What every model endpoint needs, shared like vLLM's OpenAIServing base: the server state (and
+ * through it the engine), the model-name rules, the body reader and the stream-usage policy.
  */
-public record ServingContext(Engine engine, ModelNames models, RequestBodies bodies, StreamUsage streamUsage) {
+public record ServingContext(ServerState state, ModelNames models, RequestBodies bodies, StreamUsage streamUsage) {
+    /** The loaded engine, or a 503 while loading or draining. */
+    public Engine engine() {
+        return state.engine();
+    }
 }

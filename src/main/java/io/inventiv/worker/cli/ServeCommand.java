@@ -76,6 +76,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(env FAULT_TOKEN_DELAY_MS, default ${DEFAULT-VALUE}).")
     private long faultTokenDelayMillis;
 
+    @Option(names = "--api-key", defaultValue = "${env:API_KEY:-${env:VLLM_API_KEY:-}}",
+            description = "Bearer key required on /v1/*, /tokenize and /detokenize (env API_KEY or VLLM_API_KEY; "
+                    + "default none).")
+    private String apiKey;
+
+    @Option(names = "--drain-timeout-s", defaultValue = "${env:DRAIN_TIMEOUT_S:-30}",
+            description = "On SIGTERM, how long running requests may finish (env DRAIN_TIMEOUT_S, default ${DEFAULT-VALUE}).")
+    private int drainTimeoutSeconds;
+
+    @Option(names = "--log-level", defaultValue = "${env:LOG_LEVEL:-info}",
+            description = "error | warn | info | debug; debug adds llama.cpp's own log (env LOG_LEVEL, default ${DEFAULT-VALUE}).")
+    private String logLevel;
+
     @Override
     public Integer call() {
         return Main.serve(toConfig());
@@ -95,7 +108,9 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             return new ServerConfig(modelPath, names(), maxModelLen,
                     threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers,
-                    host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis);
+                    host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
+                    apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds,
+                    logLevel.trim().toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

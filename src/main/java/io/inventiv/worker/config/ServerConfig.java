@@ -21,6 +21,9 @@ import java.util.List;
  * @param streamUsage       whether streams always end with a usage chunk
  * @param strictModelName   refuse unknown model names with 404
  * @param faultTokenDelayMillis fault injection: extra delay per generated token (0 = off)
+ * @param apiKey            bearer key required on the model routes, or null for none
+ * @param drainTimeoutSeconds how long SIGTERM waits for accepted requests before exiting
+ * @param logLevel          error, warn, info or debug; debug also shows llama.cpp's own log
  */
 public record ServerConfig(
         Path modelPath,
@@ -35,7 +38,10 @@ public record ServerConfig(
         int maxQueue,
         StreamUsage streamUsage,
         boolean strictModelName,
-        long faultTokenDelayMillis) {
+        long faultTokenDelayMillis,
+        String apiKey,
+        int drainTimeoutSeconds,
+        String logLevel) {
 
     public ServerConfig {
         servedModelNames = List.copyOf(servedModelNames);
@@ -48,6 +54,10 @@ public record ServerConfig(
         requireAtLeast("N_GPU_LAYERS", gpuLayers, 0);
         requireAtLeast("DEFAULT_MAX_TOKENS", defaultMaxTokens, 1);
         requireAtLeast("MAX_QUEUE", maxQueue, 0);
+        requireAtLeast("DRAIN_TIMEOUT_S", drainTimeoutSeconds, 0);
+        if (!java.util.Set.of("error", "warn", "info", "debug").contains(logLevel)) {
+            throw new IllegalArgumentException("LOG_LEVEL must be error, warn, info or debug, got '" + logLevel + "'");
+        }
         if (faultTokenDelayMillis < 0) {
             throw new IllegalArgumentException("FAULT_TOKEN_DELAY_MS must be at least 0, got " + faultTokenDelayMillis);
         }
@@ -60,6 +70,11 @@ public record ServerConfig(
         if (value < min) {
             throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
         }
+    }
+
+    /** Whether llama.cpp's own (verbose) log should reach the console. */
+    public boolean nativeDebugLog() {
+        return logLevel.equals("debug");
     }
 
     /** The name that labels metrics and answers when a request names no model. */

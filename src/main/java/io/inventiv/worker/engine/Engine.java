@@ -21,12 +21,14 @@ public final class Engine {
 
     private final LlamaBinding binding;
     private final int maxModelLen;
+    private final int parallel;
     private final ContextBudget budget;
     private final Scheduler scheduler;
 
     public Engine(LlamaBinding binding, EngineSettings settings, EngineListener listener) {
         this.binding = binding;
         this.maxModelLen = settings.maxModelLen();
+        this.parallel = settings.parallel();
         this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
         this.scheduler = new Scheduler(settings.parallel(), settings.maxQueue(),
                 new GenerationRunner(binding, listener, settings.tokenDelayMillis()));
@@ -103,6 +105,11 @@ public final class Engine {
                 sampling.stop(), scheduler);
         scheduler.admit(generation);
         return generation;
+    }
+
+    /** Tokens held by running requests ÷ the KV cache's capacity ({@code maxModelLen × parallel}). */
+    public double kvCacheUsage() {
+        return scheduler.kvCacheUsage((long) maxModelLen * parallel);
     }
 
     /** Requests holding a slot right now. */

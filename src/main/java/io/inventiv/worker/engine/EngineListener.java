@@ -8,6 +8,10 @@ public interface EngineListener {
     EngineListener NONE = new EngineListener() {
     };
 
+    /** A generation got a slot; its prompt is about to be evaluated. */
+    default void onStarted(Generation generation, long atNanos) {
+    }
+
     /** A generation produced its first token. */
     default void onFirstToken(Generation generation, long atNanos) {
     }

@@ -21,6 +21,8 @@ public final class Generation {
     private final BlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final Scheduler scheduler;
+    /** Tokens this generation holds in its slot; written by its slot thread only. */
+    private long heldTokens;
 
     Generation(String requestId, PreparedPrompt prompt, NativeSampling sampling, List<String> stops,
             Scheduler scheduler) {
@@ -75,8 +77,16 @@ public final class Generation {
         return stops;
     }
 
-    long queuedAtNanos() {
+    public long queuedAtNanos() {
         return queuedAtNanos;
+    }
+
+    void holdTokens(long tokens) {
+        heldTokens += tokens;
+    }
+
+    long heldTokens() {
+        return heldTokens;
     }
 
     void emit(GenerationEvent event) {

@@ -4,6 +4,7 @@ import io.inventiv.worker.engine.binding.LlamaBinding;
 import io.inventiv.worker.engine.binding.LlamaBinding.NativeGeneration;
 import io.inventiv.worker.engine.binding.LlamaBinding.Piece;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives one generation through the binding on a slot thread: forwards text, applies stop
@@ -20,11 +21,18 @@ final class GenerationRunner {
     private final LlamaBinding binding;
     private final EngineListener listener;
     private final long tokenDelayMillis;
+    /** Tokens held in slots by live generations: prompt plus output so far. */
+    private final AtomicLong tokensInSlots = new AtomicLong();
 
     GenerationRunner(LlamaBinding binding, EngineListener listener, long tokenDelayMillis) {
         this.binding = binding;
         this.listener = listener;
         this.tokenDelayMillis = tokenDelayMillis;
+    }
+
+    /** Tokens that running generations hold in the KV cache right now. */
+    long tokensInSlots() {
+        return tokensInSlots.get();
     }
 
     /** Runs the generation to its end and returns its last event, not yet delivered. */
@@ -33,6 +41,17 @@ final class GenerationRunner {
         if (generation.isCancelled()) {
             return finished(generation, 0, FinishReason.ABORT, startedAt, 0);
         }
+        listener.onStarted(generation, startedAt);
+        tokensInSlots.addAndGet(generation.promptTokens());
+        generation.holdTokens(generation.promptTokens());
+        try {
+            return generate(generation, startedAt);
+        } finally {
+            tokensInSlots.addAndGet(-generation.heldTokens());
+        }
+    }
+
+    private GenerationEvent generate(Generation generation, long startedAt) {
         int maxTokens = generation.sampling().maxTokens();
         StopStringMatcher matcher = new StopStringMatcher(generation.stops());
         int outputs = 0;
@@ -65,6 +84,8 @@ final class GenerationRunner {
                     listener.onNextToken(generation, now - previousTokenAt);
                 }
                 previousTokenAt = now;
+                generation.holdTokens(1);
+                tokensInSlots.incrementAndGet();
                 lastOutputEmpty = piece.text().isEmpty();
                 emitText(generation, matcher.accept(piece.text()));
                 if (matcher.matchedStop() != null) {

@@ -77,6 +77,11 @@ final class Scheduler {
         }
     }
 
+    /** Fraction of the KV cache that live generations hold, 0 to 1. */
+    double kvCacheUsage(long capacityTokens) {
+        return Math.min(1.0, (double) runner.tokensInSlots() / capacityTokens);
+    }
+
     int running() {
         lock.lock();
         try {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.inventiv.worker.Main;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.engine.Engine;
@@ -38,7 +37,7 @@ class AdmissionIT {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        Main.routing(routing, TestModels.engine(CONFIG), CONFIG);
+        TestModels.routing(routing, CONFIG);
     }
 
     @Test

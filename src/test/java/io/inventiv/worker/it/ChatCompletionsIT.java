@@ -14,7 +14,6 @@ import com.openai.models.completions.CompletionUsage;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.inventiv.worker.Main;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.config.ServerConfig;
 import java.net.URI;
@@ -35,7 +34,7 @@ class ChatCompletionsIT {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        Main.routing(routing, TestModels.engine(CONFIG), CONFIG);
+        TestModels.routing(routing, CONFIG);
     }
 
     private static ChatCompletionCreateParams.Builder chat(int maxTokens) {

@@ -15,7 +15,6 @@ import com.openai.models.completions.CompletionCreateParams;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.inventiv.worker.Main;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.config.ServerConfig;
 import java.net.URI;
@@ -40,7 +39,7 @@ class CompletionsIT {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        Main.routing(routing, TestModels.engine(CONFIG), CONFIG);
+        TestModels.routing(routing, CONFIG);
     }
 
     private static CompletionCreateParams.Builder complete(String prompt, int maxTokens) {

@@ -30,7 +30,7 @@ class ErrorsIT {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        Main.routing(routing, TestModels.engine(CONFIG), CONFIG);
+        TestModels.routing(routing, CONFIG);
     }
 
     private JsonNode badChat(String fields, String expectedParam) {

@@ -4,6 +4,8 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.LogLevel;
+import de.kherud.llama.args.LogFormat;
 import de.kherud.llama.ModelParameters;
 import java.lang.reflect.Field;
 import java.util.Arrays;
@@ -25,6 +27,7 @@ public final class LlamaBinding {
      * binding's (package-private) parameter map, so that usage is exact by construction.
      */
     private static final Field PARAMETER_MAP = parameterMapField();
+    private static final System.Logger NATIVE_LOG = System.getLogger("llama.cpp");
 
     private final LlamaModel model;
     private final ModelFacts facts;
@@ -49,10 +52,30 @@ public final class LlamaBinding {
                 // Each slot must hold its request whole: we refuse long prompts ourselves.
                 .disableContextShift()
                 .enableContBatching();
+        if (!options.nativeConsoleLog()) {
+            // Quiet the console; a failed load is explained by NativeLoadProbe, which logs fully.
+            parameters.disableLog();
+        }
         try {
-            return new LlamaBinding(new LlamaModel(parameters), facts);
+            LlamaModel model = new LlamaModel(parameters);
+            // Set after loading, because loading resets it. Routes llama.cpp's internal log by level.
+            LlamaModel.setLogger(LogFormat.TEXT, LlamaBinding::logNative);
+            return new LlamaBinding(model, facts);
         } catch (RuntimeException | UnsatisfiedLinkError e) { // LlamaException is not public
             throw new ModelLoadException(e.getMessage(), e);
+        }
+    }
+
+    private static void logNative(LogLevel level, String message) {
+        System.Logger.Level javaLevel = switch (level) {
+            case DEBUG -> System.Logger.Level.DEBUG;
+            case INFO -> System.Logger.Level.INFO;
+            case WARN -> System.Logger.Level.WARNING;
+            case ERROR -> System.Logger.Level.ERROR;
+        };
+        // llama.cpp logs a few debug lines per token: drop them before building any string.
+        if (NATIVE_LOG.isLoggable(javaLevel)) {
+            NATIVE_LOG.log(javaLevel, message.stripTrailing());
         }
     }
 

@@ -2,6 +2,10 @@ package io.inventiv.worker.engine.binding;
 
 import java.nio.file.Path;
 
-/** How to load the model: {@code totalContext} is split evenly between the slots. */
-public record LoadOptions(Path modelPath, int totalContext, int parallel, int threads, int gpuLayers) {
+/**
+ * How to load the model: {@code totalContext} is split evenly between the slots.
+ * {@code nativeConsoleLog} keeps llama.cpp's own ~150-line console log (for debugging).
+ */
+public record LoadOptions(Path modelPath, int totalContext, int parallel, int threads, int gpuLayers,
+        boolean nativeConsoleLog) {
 }
