@@ -48,10 +48,12 @@ public final class LlamaBinding {
                 .setParallel(options.parallel())
                 .setThreads(options.threads())
                 .setThreadsBatch(options.threads())
-                .setGpuLayers(options.gpuLayers())
                 // Each slot must hold its request whole: we refuse long prompts ourselves.
                 .disableContextShift()
                 .enableContBatching();
+        if (options.gpuLayers() > 0) {
+            parameters.setGpuLayers(options.gpuLayers()); // else llama.cpp warns about a missing GPU
+        }
         if (!options.nativeConsoleLog()) {
             // Quiet the console; a failed load is explained by NativeLoadProbe, which logs fully.
             parameters.disableLog();
