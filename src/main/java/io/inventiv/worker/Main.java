@@ -126,15 +126,35 @@ public final class Main {
     }
 
     /**
-     * The binding extracts its native library to one fixed file in /tmp, shared by every process
-     * on the machine; give this process its own folder unless one was chosen.
+     * The binding extracts its native library to one fixed file, shared by every process on the
+     * machine: a second process re-extracting it while this one has it mapped crashes this one
+     * (SIGSEGV). So each process gets its own folder, below the chosen one if any.
      */
     private static void ensureNativeLibraryFolder() {
         String chosen = System.getProperty("de.kherud.llama.tmpdir");
-        Path folder = chosen != null ? Path.of(chosen)
-                : Path.of(System.getProperty("java.io.tmpdir"), "worker-llamacpp-" + ProcessHandle.current().pid());
+        Path base = Path.of(chosen != null ? chosen : System.getProperty("java.io.tmpdir"));
+        if (base.getFileName() != null && base.getFileName().toString().startsWith("worker-llamacpp-")) {
+            return; // already ours
+        }
+        removeFoldersOfDeadProcesses(base);
+        Path folder = base.resolve("worker-llamacpp-" + ProcessHandle.current().pid());
         // The binding reports a missing folder as "no native library found", so create it.
         folder.toFile().mkdirs();
         System.setProperty("de.kherud.llama.tmpdir", folder.toString());
+    }
+
+    /** Processes end with a halt, which skips deleteOnExit; their 6 MB libraries are removed here. */
+    private static void removeFoldersOfDeadProcesses(Path base) {
+        java.io.File[] folders = base.toFile().listFiles((dir, name) -> name.matches("worker-llamacpp-\\d+"));
+        for (java.io.File folder : folders == null ? new java.io.File[0] : folders) {
+            long pid = Long.parseLong(folder.getName().substring("worker-llamacpp-".length()));
+            if (ProcessHandle.of(pid).isEmpty()) {
+                java.io.File[] files = folder.listFiles();
+                for (java.io.File file : files == null ? new java.io.File[0] : files) {
+                    file.delete();
+                }
+                folder.delete();
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@ public final class Engine {
 
     /** Builds the prompt with the model's chat template and counts it exactly. */
     public PreparedPrompt prepareChat(List<ChatMessage> messages) {
-        return new PreparedPrompt(withBos(binding.tokenize(chatText(messages))));
+        return new PreparedPrompt(withBos(tokenizeChecked(chatText(messages), "messages")));
     }
 
     /** The chat template's output for these messages (with the generation prompt). */
@@ -66,7 +66,7 @@ public final class Engine {
 
     /** A text prompt as /v1/completions evaluates it: BOS first when the model wants one. */
     public PreparedPrompt prepareText(String prompt) {
-        return new PreparedPrompt(withBos(binding.tokenize(prompt)));
+        return new PreparedPrompt(withBos(tokenizeChecked(prompt, "prompt")));
     }
 
     /** A prompt given as token ids, used as is after a range check. */
@@ -81,8 +81,16 @@ public final class Engine {
 
     /** Tokens of a text, with or without the model's special prefix (BOS). */
     public int[] tokenize(String text, boolean addSpecialTokens) {
-        int[] tokens = binding.tokenize(text);
+        int[] tokens = tokenizeChecked(text, "prompt");
         return addSpecialTokens ? withBos(tokens) : tokens;
+    }
+
+    private int[] tokenizeChecked(String text, String param) {
+        try {
+            return binding.tokenize(text);
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid(e.getMessage(), param);
+        }
     }
 
     /** Text of token ids; ids outside the vocabulary are refused before native code sees them. */

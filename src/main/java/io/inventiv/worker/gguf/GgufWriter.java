@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +39,9 @@ public final class GgufWriter {
 
     /** Tensor encodings this writer can produce. The numbers are ggml's {@code ggml_type} ids. */
     public enum TensorType {
-        F32(0, 1, 4), F16(1, 1, 2), Q4_0(2, 32, 18), Q8_0(8, 32, 34);
+        F32(0, 1, 4), F16(1, 1, 2), Q4_0(2, 32, 18), Q5_0(6, 32, 22), Q8_0(8, 32, 34),
+        /** K-quants: super-blocks of 256, so rows must be multiples of 256. */
+        Q4_K(12, 256, 144), Q6_K(14, 256, 210);
 
         final int ggmlId, blockBytes;
         /** Elements per block; a row's length must be a multiple of it. */
@@ -138,6 +142,13 @@ public final class GgufWriter {
 
     public int alignment() { return alignment; }
 
+    /** The tensors declared so far and their encodings, in file order. */
+    public Map<String, TensorType> tensorTypes() {
+        Map<String, TensorType> types = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> types.put(name, t.type));
+        return Collections.unmodifiableMap(types);
+    }
+
     /**
      * Writes the file through a temporary sibling and renames it into place, so a crash or a
      * concurrent reader never sees a half-written model.
@@ -147,6 +158,11 @@ public final class GgufWriter {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
         try {
+            // createTempFile makes the file owner-only (0600); a model is not a secret, and a
+            // server running as another user (a container, say) must be able to read it.
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeTo(ch);
                 ch.force(false);
@@ -202,47 +218,10 @@ public final class GgufWriter {
 
     // ---- encoding -------------------------------------------------------------------------
 
-    private static void encode(TensorType type, float[] x, ByteBuffer out) {
-        switch (type) {
-            case F32 -> { for (float v : x) out.putFloat(v); }
-            case F16 -> { for (float v : x) out.putShort(Float.floatToFloat16(v)); }
-            case Q8_0 -> { for (int b = 0; b < x.length; b += 32) q8Block(x, b, out); }
-            case Q4_0 -> { for (int b = 0; b < x.length; b += 32) q4Block(x, b, out); }
-        }
+    /** Encodes one row into a little-endian buffer (block layouts in {@link GgmlQuants}). */
+    static void encode(TensorType type, float[] x, ByteBuffer out) {
+        GgmlQuants.quantizeRow(type, x, out);
     }
-
-    /** Q8_0: one fp16 scale d = max|x|/127, then 32 signed bytes q with x ~ q*d. */
-    private static void q8Block(float[] x, int from, ByteBuffer out) {
-        float amax = 0;
-        for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(x[from + i]));
-        float d = amax / 127f;
-        float id = d != 0 ? 1f / d : 0f;
-        out.putShort(Float.floatToFloat16(d));
-        for (int i = 0; i < 32; i++) out.put((byte) roundHalfAway(x[from + i] * id));
-    }
-
-    /**
-     * Q4_0: one fp16 scale then 16 bytes; byte j holds element j in its low nibble and element
-     * j+16 in its high nibble, and a value is (q - 8) * d. As in llama.cpp, d is chosen from the
-     * element of largest magnitude (keeping its sign) so that element lands exactly on q = 0.
-     */
-    private static void q4Block(float[] x, int from, ByteBuffer out) {
-        float amax = 0, max = 0;
-        for (int i = 0; i < 32; i++) {
-            float v = x[from + i];
-            if (Math.abs(v) > amax) { amax = Math.abs(v); max = v; }
-        }
-        float d = max / -8f;
-        float id = d != 0 ? 1f / d : 0f;
-        out.putShort(Float.floatToFloat16(d));
-        for (int j = 0; j < 16; j++) {
-            int lo = Math.min(15, (int) (x[from + j] * id + 8.5f));
-            int hi = Math.min(15, (int) (x[from + j + 16] * id + 8.5f));
-            out.put((byte) (lo | (hi << 4)));
-        }
-    }
-
-    private static int roundHalfAway(float v) { return (int) (v < 0 ? v - 0.5f : v + 0.5f); } // C's roundf
 
     // ---- plumbing -------------------------------------------------------------------------
 

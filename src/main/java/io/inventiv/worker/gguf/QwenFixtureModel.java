@@ -2,6 +2,8 @@ package io.inventiv.worker.gguf;
 
 import io.inventiv.worker.gguf.GgufWriter.RowSource;
 import io.inventiv.worker.gguf.GgufWriter.TensorType;
+import io.inventiv.worker.gguf.QwenModelSpec.FileType;
+import io.inventiv.worker.gguf.QwenModelSpec.Weight;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -98,15 +101,25 @@ public final class QwenFixtureModel {
 
     /** Writes the model for {@code spec} to {@code out} (atomically, via a temporary file). */
     public static void write(QwenModelSpec spec, Path out) throws IOException {
+        build(spec).write(out);
+    }
+
+    /** Every tensor {@link #write} would write, with its encoding, in file order. */
+    public static Map<String, TensorType> tensorTypes(QwenModelSpec spec) {
+        return build(spec).tensorTypes();
+    }
+
+    /** The writer, with all metadata and tensors declared; weights are drawn only as it writes. */
+    private static GgufWriter build(QwenModelSpec spec) {
         Vocab vocab = buildVocab(spec.vocabSize());
-        TensorType wt = spec.tensorType();
+        FileType fileType = spec.fileType();
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", "qwen2");
         w.putString("general.name", spec.name());
         w.putUInt32(GgufWriter.ALIGNMENT_KEY, GgufWriter.DEFAULT_ALIGNMENT);
         // llama.cpp reads these with exact types: uint32 for counts, float32 for rope/eps.
-        w.putUInt32("general.file_type", switch (wt) { case F32 -> 0; case F16 -> 1; case Q4_0 -> 2; case Q8_0 -> 7; });
-        if (wt == TensorType.Q4_0 || wt == TensorType.Q8_0) w.putUInt32("general.quantization_version", 2);
+        w.putUInt32("general.file_type", fileType.id);
+        if (fileType.isQuantized()) w.putUInt32("general.quantization_version", 2);
         w.putUInt32("qwen2.context_length", spec.contextLength());
         w.putUInt32("qwen2.embedding_length", spec.nEmbd());
         w.putUInt32("qwen2.feed_forward_length", spec.nFf());
@@ -131,32 +144,34 @@ public final class QwenFixtureModel {
         int e = spec.nEmbd(), kv = spec.nEmbdKv(), ff = spec.nFf();
         Weights rnd = new Weights(spec.seed());
         // Tied embeddings: no output.weight, so llama.cpp reuses token_embd for the logits.
-        w.addTensor("token_embd.weight", wt, new long[]{e, spec.vocabSize()},
+        w.addTensor("token_embd.weight", spec.typeOf(Weight.TOKEN_EMBD, 0), new long[]{e, spec.vocabSize()},
                 rnd.uniform("token_embd.weight", EMBD_STD, vocab.printable));
         for (int i = 0; i < spec.nLayer(); i++) {
             String b = "blk." + i + ".";
             w.addTensor(b + "attn_norm.weight", TensorType.F32, new long[]{e}, Weights.ONES);
-            matrix(w, rnd, b + "attn_q", wt, e, e, ATTN_GAIN);
-            matrix(w, rnd, b + "attn_k", wt, e, kv, ATTN_GAIN);
-            matrix(w, rnd, b + "attn_v", wt, e, kv, ATTN_GAIN);
+            matrix(w, rnd, spec, Weight.ATTN_Q, i, e, ATTN_GAIN);
+            matrix(w, rnd, spec, Weight.ATTN_K, i, kv, ATTN_GAIN);
+            matrix(w, rnd, spec, Weight.ATTN_V, i, kv, ATTN_GAIN);
             // Qwen2 has q/k/v biases but none on the other projections.
             for (String bias : List.of("attn_q", "attn_k", "attn_v")) {
                 w.addTensor(b + bias + ".bias", TensorType.F32, new long[]{bias.equals("attn_q") ? e : kv},
                         rnd.uniform(b + bias + ".bias", BIAS_STD, null));
             }
-            matrix(w, rnd, b + "attn_output", wt, e, e, ATTN_GAIN);
+            matrix(w, rnd, spec, Weight.ATTN_OUTPUT, i, e, ATTN_GAIN);
             w.addTensor(b + "ffn_norm.weight", TensorType.F32, new long[]{e}, Weights.ONES);
-            matrix(w, rnd, b + "ffn_gate", wt, e, ff, FFN_IN_GAIN);
-            matrix(w, rnd, b + "ffn_up", wt, e, ff, FFN_IN_GAIN);
-            matrix(w, rnd, b + "ffn_down", wt, ff, e, FFN_DOWN_GAIN);
+            matrix(w, rnd, spec, Weight.FFN_GATE, i, ff, FFN_IN_GAIN);
+            matrix(w, rnd, spec, Weight.FFN_UP, i, ff, FFN_IN_GAIN);
+            matrix(w, rnd, spec, Weight.FFN_DOWN, i, e, FFN_DOWN_GAIN);
         }
         w.addTensor("output_norm.weight", TensorType.F32, new long[]{e}, Weights.ONES);
-        w.write(out);
+        return w;
     }
 
-    /** A {@code rows x in} weight matrix with standard deviation gain / sqrt(in). */
-    private static void matrix(GgufWriter w, Weights rnd, String name, TensorType type, int in, int rows, float gain) {
-        w.addTensor(name + ".weight", type, new long[]{in, rows}, rnd.uniform(name + ".weight", gain / (float) Math.sqrt(in), null));
+    /** Block {@code layer}'s {@code rows x in} matrix, with standard deviation gain / sqrt(in). */
+    private static void matrix(GgufWriter w, Weights rnd, QwenModelSpec spec, Weight weight, int layer, int rows, float gain) {
+        int in = weight == Weight.FFN_DOWN ? spec.nFf() : spec.nEmbd();
+        String name = "blk." + layer + "." + weight.name().toLowerCase(Locale.ROOT) + ".weight";
+        w.addTensor(name, spec.typeOf(weight, layer), new long[]{in, rows}, rnd.uniform(name, gain / (float) Math.sqrt(in), null));
     }
 
     /** The token texts (in GPT-2 byte-level form, e.g. "Ġworld"), indexed by token id. */

@@ -103,6 +103,17 @@ class ErrorsIT {
     }
 
     @Test
+    void longRunsOfLettersAreTokenizedOrRefusedNeverACrash() {
+        // A 20,000-letter run overflows a normal thread stack inside llama.cpp's regex pre-split
+        // (SIGSEGV, found by FuzzIT). It is tokenized on a large stack, then refused for length.
+        JsonNode counted = assertError(http.post("/v1/completions", "{\"prompt\":\"" + "a".repeat(20_000) + "\"}"), 400);
+        assertTrue(counted.get("message").asText().contains("maximum context length"), counted.toString());
+        JsonNode refused = assertError(http.post("/tokenize", "{\"prompt\":\"" + "a".repeat(150_000) + "\"}"), 400);
+        assertTrue(refused.get("message").asText().contains("run of more than"), refused.toString());
+        assertEquals(200, http.post("/v1/completions", "{\"prompt\":\"still alive\",\"max_tokens\":2}").statusCode());
+    }
+
+    @Test
     void outOfVocabularyTokenIdsAre400NotACrash() {
         assertError(http.post("/v1/completions", "{\"prompt\":[1,2,99999999]}"), 400);
         assertError(http.post("/v1/completions", "{\"prompt\":[-1]}"), 400);

@@ -10,6 +10,8 @@ import de.kherud.llama.ModelParameters;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -85,9 +87,26 @@ public final class LlamaBinding {
         return facts;
     }
 
-    /** Tokens for text exactly as the model's tokenizer splits it; special tokens are parsed. */
+    /**
+     * Tokens for text exactly as the model's tokenizer splits it; special tokens are parsed.
+     *
+     * <p>Byte-level BPE vocabularies (Qwen2's among them) pre-split text with std::regex, which
+     * recurses once per character of a run: about 330 bytes of native stack each, so a run of
+     * ~3,000 letters overflows a normal thread stack and the whole process dies (SIGSEGV). So
+     * tokenization runs on threads with large stacks, and longer runs are refused.
+     */
     public int[] tokenize(String text) {
-        return model.encode(text);
+        TokenizerGuard.requireShortRuns(text);
+        Future<int[]> tokens = TokenizerGuard.EXECUTOR.submit(() -> model.encode(text));
+        try {
+            return tokens.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            tokens.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while tokenizing", e);
+        }
     }
 
     /** Text for token ids; refuses ids outside the vocabulary, which abort native decode. */
