@@ -117,14 +117,13 @@ final class GenerationRunner {
         }
     }
 
-    /** Accounts for a generation cancelled while it was still waiting for a slot. */
-    void abortBeforeStart(Generation generation) {
-        deliverLast(generation, finished(generation, 0, FinishReason.ABORT, 0, 0));
+    /** The last event of a generation cancelled while it was still waiting for a slot. */
+    GenerationEvent abortedBeforeStart(Generation generation) {
+        return finished(generation, 0, FinishReason.ABORT, 0, 0);
     }
 
-    /** Hands the last event to the client and the listener. */
-    void deliverLast(Generation generation, GenerationEvent last) {
-        generation.emit(last);
+    /** Tells the listener (metrics) how the generation ended. */
+    void account(Generation generation, GenerationEvent last) {
         if (last instanceof GenerationEvent.Finished finished) {
             listener.onFinished(generation, finished.result());
         }

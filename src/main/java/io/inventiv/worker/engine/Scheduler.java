@@ -65,15 +65,19 @@ final class Scheduler {
 
     /** Removes a cancelled generation that has not started; a running one stops itself. */
     void cancelWaiting(Generation generation) {
-        boolean removed;
+        GenerationEvent aborted = null;
         lock.lock();
         try {
-            removed = waiting.remove(generation);
+            if (waiting.remove(generation)) {
+                aborted = runner.abortedBeforeStart(generation);
+                // Counted under the lock, so no scrape sees it gone from the queue but not counted.
+                runner.account(generation, aborted);
+            }
         } finally {
             lock.unlock();
         }
-        if (removed) {
-            runner.abortBeforeStart(generation);
+        if (aborted != null) {
+            generation.emit(aborted);
         }
     }
 
@@ -133,8 +137,10 @@ final class Scheduler {
                 lock.unlock();
             }
             GenerationEvent last = runner.run(next);
-            // Free the slot in our books before the client hears the end, so that a scrape made
-            // right after a response never counts it as running.
+            // Order matters for scrapes: counters first, then the slot is freed, then the client
+            // hears the end. So a finished request is never counted as running, nor missing from
+            // the counters once it no longer runs.
+            runner.account(next, last);
             lock.lock();
             try {
                 running--;
@@ -142,7 +148,7 @@ final class Scheduler {
             } finally {
                 lock.unlock();
             }
-            runner.deliverLast(next, last);
+            next.emit(last);
         }
     }
 }

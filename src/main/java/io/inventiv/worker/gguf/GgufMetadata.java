@@ -8,9 +8,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the key/value header of a GGUF file (not the tensors).
@@ -23,14 +26,24 @@ import java.util.Optional;
 public final class GgufMetadata {
     private static final long MAX_STRING_BYTES = 64L * 1024 * 1024;
 
+    /**
+     * Token texts that llama.cpp treats as end of generation besides the declared EOS (its
+     * "EOG" set, llama-vocab.cpp). Sampling any of them ends a generation.
+     */
+    private static final Set<String> END_OF_GENERATION_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>",
+            "<end_of_turn>", "<|endoftext|>", "<EOT>", "_<EOT>", "<｜end▁of▁sentence｜>", "<|eom_id|>",
+            "<|end_of_text|>", "</s>");
+
     private final int version;
     private final Map<String, Object> values;
     private final long vocabSize;
+    private final List<Integer> endOfGenerationTokens;
 
-    private GgufMetadata(int version, Map<String, Object> values, long vocabSize) {
+    private GgufMetadata(int version, Map<String, Object> values, long vocabSize, List<Integer> endOfGeneration) {
         this.version = version;
         this.values = values;
         this.vocabSize = vocabSize;
+        this.endOfGenerationTokens = List.copyOf(endOfGeneration);
     }
 
     /** Reads the header; throws {@link GgufFormatException} with a reason a user can act on. */
@@ -61,6 +74,7 @@ public final class GgufMetadata {
         }
         Map<String, Object> values = new HashMap<>();
         long vocabSize = -1;
+        List<Integer> endOfGeneration = new ArrayList<>();
         for (long i = 0; i < kvCount; i++) {
             String key = in.string();
             int type = in.i32();
@@ -70,8 +84,14 @@ public final class GgufMetadata {
                 if (length < 0) {
                     throw new GgufFormatException("corrupt array length for key " + key);
                 }
-                if (key.equals("tokenizer.ggml.tokens")) {
+                if (key.equals("tokenizer.ggml.tokens") && elementType == GgufType.STRING) {
                     vocabSize = length;
+                    for (long j = 0; j < length; j++) {
+                        if (END_OF_GENERATION_TEXTS.contains(in.string())) {
+                            endOfGeneration.add((int) j);
+                        }
+                    }
+                    continue;
                 }
                 for (long j = 0; j < length; j++) {
                     in.skipValue(elementType);
@@ -80,7 +100,7 @@ public final class GgufMetadata {
                 values.put(key, in.value(type));
             }
         }
-        return new GgufMetadata(version, values, vocabSize);
+        return new GgufMetadata(version, values, vocabSize, endOfGeneration);
     }
 
     public int version() {
@@ -90,6 +110,11 @@ public final class GgufMetadata {
     /** Number of entries in {@code tokenizer.ggml.tokens}, or -1 when the file has no vocabulary. */
     public long vocabSize() {
         return vocabSize;
+    }
+
+    /** Ids of tokens whose text llama.cpp treats as an end of generation. */
+    public List<Integer> endOfGenerationTokens() {
+        return endOfGenerationTokens;
     }
 
     public Optional<String> string(String key) {

@@ -69,6 +69,26 @@ class CompletionsIT {
     }
 
     @Test
+    void ignoreEosHoldsWhenSamplingTheWholeVocabulary() {
+        // At temperature 1 with no top-k/min-p cut, llama.cpp's own ignore_eos let a sampled
+        // <|endoftext|> end generations after as few as 14 tokens; every end token is masked now.
+        for (long seed = 1; seed <= 4; seed++) {
+            List<Completion> chunks = new ArrayList<>();
+            try (StreamResponse<Completion> stream = client.completions().createStreaming(CompletionCreateParams.builder()
+                    .model(TestModels.MODEL_NAME).prompt("storm").maxTokens(400).temperature(1.0).seed(seed)
+                    .putAdditionalBodyProperty("ignore_eos", JsonValue.from(true)).build())) {
+                stream.stream().forEach(chunks::add);
+            }
+            long deltas = chunks.stream().filter(c -> !c.choices().isEmpty() && !c.choices().getFirst().text().isEmpty())
+                    .count();
+            // Tokens that end inside a UTF-8 character arrive joined to the next one, so a few
+            // fewer deltas than tokens are normal; an early stop would leave far fewer.
+            assertTrue(deltas > 250, "seed " + seed + ": only " + deltas + " text deltas for 400 tokens");
+            assertEquals(400, chunks.getLast().usage().orElseThrow().completionTokens());
+        }
+    }
+
+    @Test
     void promptTokensEqualTheTokenizerCountForTextAndIdPrompts() throws Exception {
         Completion text = client.completions().create(complete("hello world, hello", 1).build());
         long promptTokens = text.usage().orElseThrow().promptTokens();

@@ -147,6 +147,14 @@ public final class LlamaBinding {
         if (sampling.seed() != null) {
             parameters.setSeed(sampling.seed());
         }
+        if (sampling.ignoreEos() && !facts.endOfGenerationTokens().isEmpty()) {
+            // llama.cpp's ignore_eos masks only some end tokens; a sampled <|endoftext|> would still
+            // end a Qwen generation early (measured). Mask every one of them. A large finite bias,
+            // because the binding would write -Infinity into JSON, which llama.cpp cannot parse.
+            Map<Integer, Float> mask = new java.util.HashMap<>();
+            facts.endOfGenerationTokens().forEach(id -> mask.put(id, -1.0e4f));
+            parameters.setTokenIdBias(mask);
+        }
         putRaw(parameters, "prompt", Arrays.stream(promptTokens)
                 .mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]")));
         return new NativeGeneration((LlamaIterator) model.generate(parameters).iterator());

@@ -14,10 +14,11 @@ import java.nio.file.Path;
  * @param trainContext    the context length the model was trained with (0 when unknown)
  * @param architecture    e.g. "qwen2", "llama"
  * @param hasChatTemplate whether the file carries its own template (else llama.cpp uses ChatML)
+ * @param endOfGenerationTokens every token that ends a generation when sampled (EOS, EOT, …)
  */
 public record ModelFacts(
         int vocabSize, int bosTokenId, boolean addBos, int trainContext, String architecture,
-        boolean hasChatTemplate) {
+        boolean hasChatTemplate, java.util.Set<Integer> endOfGenerationTokens) {
 
     /**
      * Checks that the path is a readable GGUF file and reads its facts, with a reason a user can
@@ -52,7 +53,17 @@ public record ModelFacts(
                 gguf.bool("tokenizer.ggml.add_bos_token").orElse(defaultAddBos),
                 gguf.integer(architecture + ".context_length").map(Long::intValue).orElse(0),
                 architecture,
-                gguf.string("tokenizer.chat_template").isPresent());
+                gguf.string("tokenizer.chat_template").isPresent(),
+                endOfGeneration(gguf));
+    }
+
+    private static java.util.Set<Integer> endOfGeneration(GgufMetadata gguf) {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>(gguf.endOfGenerationTokens());
+        for (String key : new String[] {"eos_token_id", "eot_token_id", "eom_token_id"}) {
+            gguf.integer("tokenizer.ggml." + key).filter(id -> id >= 0 && id < gguf.vocabSize())
+                    .ifPresent(id -> ids.add(id.intValue()));
+        }
+        return java.util.Set.copyOf(ids);
     }
 
     /** Throws unless every id is inside the vocabulary. */
