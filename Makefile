@@ -1,18 +1,22 @@
-# worker-llamacpp — `make run` serves a model, `make test` runs every test.
+# worker-llamacpp — `make run` serves a model, `make test` runs every test. `make help` lists all.
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
 MVN ?= mvn -B -q
 JAR := target/worker-llamacpp.jar
+JAVA := $(JAVA_HOME)/bin/java
 
 DEFAULT_MODEL := models/qwen2.5-0.5b-instruct-q4_k_m.gguf
 DEMO_MODEL := models/demo-model.gguf
+BENCH_MODEL := models/bench-qwen2.5-0.5b-q4_k_m.gguf
 MODEL_PATH ?= $(DEFAULT_MODEL)
 PORT ?= 8000
+IMAGE ?= worker-llamacpp:latest
+PLATFORMS ?=
 
-.PHONY: help build test run demo-model clean
+.PHONY: help build test run model demo-model bench-model docker-build compose-config native-cuda clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 build: $(JAR) ## Build target/worker-llamacpp.jar and target/libs/
 
@@ -20,22 +24,47 @@ $(JAR): pom.xml $(shell find src/main -type f)
 	$(MVN) package -DskipTests
 
 # Not quiet: Surefire's "Tests run:" summary is how CI knows tests ran.
-test: ## Run unit and integration tests (real models, real HTTP)
+test: ## Run unit, integration, fuzz and compose tests (real models, real HTTP)
 	mvn -B --no-transfer-progress verify
 
-demo-model: build ## Write a tiny offline qwen2 GGUF to models/demo-model.gguf
-	$(JAVA_HOME)/bin/java -jar $(JAR) demo-model --output $(DEMO_MODEL)
-
-# Serves MODEL_PATH. When the default model is absent (it needs a download), serve the offline
-# demo model instead so that `make run` always works; see README "Getting the real model".
-run: build ## Serve MODEL_PATH (default: Qwen2.5-0.5B-Instruct Q4_K_M) on PORT
+# Serves MODEL_PATH. The default model is downloaded first when missing; offline, the demo model
+# (random weights) is served instead so that `make run` always works.
+run: build ## Serve MODEL_PATH (default: Qwen2.5-0.5B-Instruct Q4_K_M, downloaded if missing) on PORT
 	@model="$(MODEL_PATH)"; \
 	if [ ! -f "$$model" ] && [ "$$model" = "$(DEFAULT_MODEL)" ]; then \
-	  echo "note: $(DEFAULT_MODEL) is missing; serving the offline demo model (random weights) instead."; \
-	  [ -f "$(DEMO_MODEL)" ] || $(JAVA_HOME)/bin/java -jar $(JAR) demo-model --output $(DEMO_MODEL); \
-	  model="$(DEMO_MODEL)"; \
+	  if ! $(MAKE) --no-print-directory model; then \
+	    echo "note: could not download $(DEFAULT_MODEL); serving the offline demo model (random weights) instead."; \
+	    [ -f "$(DEMO_MODEL)" ] || $(JAVA) -jar $(JAR) demo-model --output $(DEMO_MODEL); \
+	    model="$(DEMO_MODEL)"; \
+	  fi; \
 	fi; \
-	exec env MODEL_PATH="$$model" PORT="$(PORT)" $(JAVA_HOME)/bin/java -XX:+UseSerialGC -jar $(JAR)
+	exec env MODEL_PATH="$$model" PORT="$(PORT)" $(JAVA) -XX:+UseSerialGC -jar $(JAR)
+
+model: build ## Download the default model (Qwen2.5-0.5B-Instruct Q4_K_M, 491 MB; resumable, SHA-256 checked)
+	$(JAVA) -jar $(JAR) download --output $(MODEL_PATH) $(if $(MODEL_URL),--url $(MODEL_URL)) $(if $(MODEL_SHA256),--sha256 $(MODEL_SHA256))
+
+demo-model: build ## Write a tiny offline qwen2 GGUF to models/demo-model.gguf
+	$(JAVA) -jar $(JAR) demo-model --output $(DEMO_MODEL)
+
+bench-model: build ## Write a Qwen2.5-0.5B-shaped Q4_K_M GGUF (random weights: same cost, meaningless text)
+	@[ -f "$(BENCH_MODEL)" ] || $(JAVA) -jar $(JAR) bench-model --output $(BENCH_MODEL)
+
+docker-build: ## Build $(IMAGE) with buildx; PLATFORMS=linux/amd64,linux/arm64 PUSH=1 for a multi-arch push
+	docker buildx build -f Dockerfile.llamacpp -t $(IMAGE) $(if $(PLATFORMS),--platform $(PLATFORMS)) $(if $(PUSH),--push,--load) \
+	  $(if $(MODEL_URL),--build-arg MODEL_URL=$(MODEL_URL)) $(if $(MODEL_SHA256),--build-arg MODEL_SHA256=$(MODEL_SHA256)) $(DOCKER_BUILD_ARGS) .
+
+compose-config: ## Check docker-compose.mock-runtime-real.yml with `docker-compose config` (no Docker engine needed)
+	@command -v docker-compose >/dev/null || { echo "error: docker-compose is missing (Debian: apt-get install -y docker-compose)" >&2; exit 1; }
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir "$$tmp/inventiv-worker"; \
+	case "$$(docker-compose version --short)" in 1.*) sed "/^ *start_interval:/d";; *) cat;; esac \
+	  < docker-compose.mock-runtime-real.yml > "$$tmp/docker-compose.yml"; \
+	INSTANCE_ID=compose-config CONTROLPLANE_NETWORK_NAME=controlplane docker-compose -f "$$tmp/docker-compose.yml" config -q \
+	  && ! env -u INSTANCE_ID CONTROLPLANE_NETWORK_NAME=controlplane docker-compose -f "$$tmp/docker-compose.yml" config -q 2>/dev/null \
+	  && echo "docker-compose.mock-runtime-real.yml: valid, and refuses to start without INSTANCE_ID"
+
+native-cuda: ## Build libjllama with CUDA from java-llama.cpp v4.2.0 (see native/README.md; needs nvcc and sources)
+	@[ -x native/build-cuda.sh ] || { echo "error: native/build-cuda.sh is not there yet (issue 4, CUDA part)" >&2; exit 1; }
+	native/build-cuda.sh
 
 clean: ## Remove build output
 	$(MVN) clean

@@ -89,9 +89,19 @@ public final class ServeCommand implements Callable<Integer> {
             description = "error | warn | info | debug; debug adds llama.cpp's own log (env LOG_LEVEL, default ${DEFAULT-VALUE}).")
     private String logLevel;
 
+    @Option(names = "--llama-lib-path", paramLabel = "DIR", defaultValue = "${env:LLAMA_LIB_PATH:-}",
+            description = "Folder of a custom libjllama.so, e.g. the CUDA build of native/ (env LLAMA_LIB_PATH; "
+                    + "default: the library bundled with the binding).")
+    private String llamaLibPath;
+
     @Override
     public Integer call() {
-        return Main.serve(toConfig());
+        ServerConfig config = toConfig();
+        if (llamaLibPath != null && !llamaLibPath.isBlank()) {
+            // Read by the binding when it loads its native library, which has not happened yet.
+            System.setProperty("de.kherud.llama.lib.path", llamaLibPath);
+        }
+        return Main.serve(config);
     }
 
     /** Checks every value once; a bad one is a usage error (exit code 2) that names it. */
