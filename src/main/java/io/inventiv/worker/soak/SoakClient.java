@@ -1,0 +1,130 @@
+package io.inventiv.worker.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * One soak request over a raw socket, so that it can also vanish mid-way like a real client:
+ * streamed or whole, short or long, and one in ten dropped at a random moment.
+ */
+final class SoakClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the client saw: its own tally, to compare with the server's counters. */
+    record Outcome(int status, boolean dropped, String finishReason, int promptTokens, int completionTokens,
+            String error) {
+    }
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    SoakClient(URI base) {
+        this.base = base;
+    }
+
+    Outcome send(SoakPrompt prompt, SplittableRandom random) {
+        boolean stream = random.nextBoolean();
+        try {
+            if (random.nextInt(10) == 0) {
+                // Long enough that the server is still at work when the client vanishes, so
+                // every drop must show up as exactly one abort.
+                return sendAndDrop(body(prompt, 1000 - prompt.tokens(), true, stream), prompt, random.nextInt(300));
+            }
+            int maxTokens = random.nextInt(4) == 0 ? 200 + random.nextInt(200) : 8 + random.nextInt(40);
+            String body = body(prompt, maxTokens, random.nextBoolean(), stream);
+            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(base.resolve("/v1/completions"))
+                    .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofLines());
+            try (Stream<String> lines = response.body()) {
+                if (response.statusCode() != 200) {
+                    return new Outcome(response.statusCode(), false, null, 0, 0, "status " + response.statusCode());
+                }
+                return stream ? readStream(lines.iterator(), prompt) : readWhole(String.join("\n", lines.toList()), prompt);
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(-1, false, null, 0, 0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(-1, false, null, 0, 0, "interrupted");
+        }
+    }
+
+    private static String body(SoakPrompt prompt, int maxTokens, boolean ignoreEos, boolean stream) {
+        return "{\"prompt\":" + JSON.valueToTree(prompt.text()) + ",\"max_tokens\":" + maxTokens
+                + ",\"ignore_eos\":" + ignoreEos + ",\"stream\":" + stream + "}";
+    }
+
+    /** Sends over a raw socket, reads the status (so the request was admitted), waits, and vanishes. */
+    private Outcome sendAndDrop(String body, SoakPrompt prompt, long dropAfterMillis)
+            throws IOException, InterruptedException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(120_000);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: soak\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            int status = Integer.parseInt(in.readLine().split(" ")[1]);
+            if (status != 200) {
+                return new Outcome(status, false, null, 0, 0, "status " + status);
+            }
+            Thread.sleep(dropAfterMillis);
+            return new Outcome(200, true, null, prompt.tokens(), 0, null);
+        }
+    }
+
+    private static Outcome readWhole(String text, SoakPrompt prompt) throws IOException {
+        JsonNode json = JSON.readTree(text.strip()); // leading spaces are the server's keep-alive
+        return outcome(json.get("usage"), json.get("choices").get(0).get("finish_reason").asText(), prompt);
+    }
+
+    private static Outcome readStream(Iterator<String> lines, SoakPrompt prompt) throws IOException {
+        String finishReason = null;
+        JsonNode usage = null;
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.equals("data: [DONE]")) {
+                return outcome(usage, finishReason, prompt);
+            }
+            if (line.startsWith("data: {")) {
+                JsonNode chunk = JSON.readTree(line.substring(6));
+                if (chunk.hasNonNull("usage")) {
+                    usage = chunk.get("usage");
+                } else if (chunk.get("choices").get(0).hasNonNull("finish_reason")) {
+                    finishReason = chunk.get("choices").get(0).get("finish_reason").asText();
+                }
+            }
+        }
+        return new Outcome(-1, false, null, 0, 0, "stream ended without [DONE]");
+    }
+
+    private static Outcome outcome(JsonNode usage, String finishReason, SoakPrompt prompt) {
+        if (usage == null) {
+            return new Outcome(-1, false, null, 0, 0, "no usage");
+        }
+        int promptTokens = usage.get("prompt_tokens").asInt();
+        String error = promptTokens == prompt.tokens() ? null
+                : "prompt_tokens " + promptTokens + " but /tokenize said " + prompt.tokens();
+        return new Outcome(200, false, finishReason, promptTokens, usage.get("completion_tokens").asInt(), error);
+    }
+
+    /** A prompt with its token count, measured once with the server's /tokenize. */
+    record SoakPrompt(String text, int tokens) {
+    }
+}

@@ -1,0 +1,108 @@
+package io.inventiv.worker.soak;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The soak's verdict: errors, memory drift after warm-up, and counters against the tally. */
+final class SoakReport {
+    /** Memory may settle during the first fifth of the run (JIT, heap, KV cache first use). */
+    private static final double WARM_UP_FRACTION = 0.2;
+    private static final double MAX_RSS_DRIFT = 0.05;
+
+    private final SoakTally tally;
+    private final Map<String, Double> before;
+    private final Map<String, Double> after;
+    private final List<long[]> rss;
+    private final long durationMillis;
+    private final List<String> failures = new ArrayList<>();
+    private final List<String> lines = new ArrayList<>();
+
+    SoakReport(SoakTally tally, Map<String, Double> before, Map<String, Double> after, List<long[]> rss,
+            long durationMillis) {
+        this.tally = tally;
+        this.before = before;
+        this.after = after;
+        this.rss = rss;
+        this.durationMillis = durationMillis;
+        check();
+    }
+
+    static double byReason(Map<String, Double> metrics, String reason) {
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("vllm:request_success_total{")
+                        && e.getKey().contains("finished_reason=\"" + reason + "\""))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    boolean passed() {
+        return failures.isEmpty();
+    }
+
+    private void check() {
+        if (!tally.errors.isEmpty()) {
+            failures.add("unexpected errors: " + tally.errors);
+        }
+        compare("finished with stop", tally.stop, delta(m -> byReason(m, "stop")));
+        compare("finished with length", tally.length, delta(m -> byReason(m, "length")));
+        compare("aborted by a disconnect", tally.dropped, delta(m -> byReason(m, "abort")));
+        compare("requests in e2e latency histogram", tally.requests(), delta(m -> series(m, "vllm:e2e_request_latency_seconds_count")));
+        compare("prompt tokens (request_prompt_tokens_sum)", tally.promptTokens, delta(m -> series(m, "vllm:request_prompt_tokens_sum")));
+        double generated = delta(m -> series(m, "vllm:generation_tokens_total"));
+        compare("generation tokens: counter vs histogram sum", (long) generated, delta(m -> series(m, "vllm:request_generation_tokens_sum")));
+        if (generated < tally.completionTokens) {
+            failures.add("generation_tokens_total grew by " + generated + ", less than the " + tally.completionTokens
+                    + " tokens completed requests reported");
+        }
+        lines.add(String.format(Locale.ROOT, "| generation tokens (completed requests, client) | %d | %.0f incl. aborted |",
+                tally.completionTokens, generated));
+        checkRss();
+    }
+
+    private void checkRss() {
+        long warmUpEnds = (long) (durationMillis * WARM_UP_FRACTION);
+        long[] base = rss.stream().filter(s -> s[0] >= warmUpEnds).findFirst().orElse(null);
+        if (base == null || rss.size() < 3) {
+            failures.add("too few RSS samples to judge drift");
+            return;
+        }
+        long last = rss.getLast()[1];
+        long peak = rss.stream().mapToLong(s -> s[1]).max().orElse(0);
+        double drift = (double) (last - base[1]) / base[1];
+        lines.add(String.format(Locale.ROOT, "| RSS after warm-up → end | %.1f MB → %.1f MB | drift %+.2f%% (peak %.1f MB) |",
+                base[1] / 1024.0, last / 1024.0, drift * 100, peak / 1024.0));
+        if (drift > MAX_RSS_DRIFT) {
+            failures.add(String.format(Locale.ROOT, "RSS drifted %+.2f%% after warm-up (limit 5%%)", drift * 100));
+        }
+    }
+
+    private void compare(String what, long client, double server) {
+        lines.add(String.format(Locale.ROOT, "| %s | %d | %.0f |", what, client, server));
+        if (Math.abs(server - client) > 0.5) {
+            failures.add(what + ": clients counted " + client + ", the server " + server);
+        }
+    }
+
+    private double delta(java.util.function.ToDoubleFunction<Map<String, Double>> read) {
+        return read.applyAsDouble(after) - read.applyAsDouble(before);
+    }
+
+    private static double series(Map<String, Double> metrics, String name) {
+        return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{") || e.getKey().equals(name))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    String summary(boolean exitedCleanly, Path model) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Soak: %d s against %s, %d requests (%d completed, %d dropped by the client)%n%n",
+                durationMillis / 1000, model.getFileName(), tally.requests(), tally.completed, tally.dropped));
+        text.append("| check | clients | server |\n|---|---|---|\n");
+        lines.forEach(line -> text.append(line).append('\n'));
+        text.append("| SIGTERM → exit code 0 | ").append(exitedCleanly ? "yes" : "NO").append(" | |\n\n");
+        text.append(failures.isEmpty() && exitedCleanly ? "PASSED\n" : "FAILED:\n");
+        failures.forEach(failure -> text.append("- ").append(failure).append('\n'));
+        return text.toString();
+    }
+}
