@@ -90,6 +90,22 @@ class ErrorsIT {
     }
 
     @Test
+    void limitsOnMessagesAndStopStringsAre400() {
+        String many = String.join(",", java.util.Collections.nCopies(2049, "{\"role\":\"user\",\"content\":\"x\"}"));
+        JsonNode messages = badChat("\"messages\":[" + many + "]", "messages");
+        assertTrue(messages.get("message").asText().contains("at most 2048 messages"), messages.toString());
+        String stops = String.join(",", java.util.Collections.nCopies(65, "\"s\""));
+        assertTrue(badChat(OK_MESSAGES + ",\"stop\":[" + stops + "]", "stop").get("message").asText()
+                .contains("at most 64"));
+        badChat(OK_MESSAGES + ",\"stop\":\"" + "x".repeat(1025) + "\"", "stop");
+        badChat(OK_MESSAGES + ",\"stop\":[\"\"]", "stop");
+        // At the limits, requests are served.
+        String stopsAtLimit = String.join(",", java.util.Collections.nCopies(64, "\"never\""));
+        assertEquals(200, http.post(CHAT, "{" + OK_MESSAGES + ",\"max_tokens\":1,\"stop\":[" + stopsAtLimit + "]}")
+                .statusCode());
+    }
+
+    @Test
     void contextOverflowIsRefusedWithVllmWording() {
         JsonNode error = badChat(OK_MESSAGES + ",\"max_tokens\":500", "messages");
         String message = error.get("message").asText();
