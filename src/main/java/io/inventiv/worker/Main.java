@@ -1,6 +1,7 @@
 package io.inventiv.worker;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.inventiv.worker.api.AccessLogFilter;
 import io.inventiv.worker.api.ApiErrors;
@@ -13,6 +14,7 @@ import io.inventiv.worker.api.ModelsService;
 import io.inventiv.worker.api.RequestBodies;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.api.ServingContext;
+import io.inventiv.worker.api.SlowClientGuard;
 import io.inventiv.worker.api.TokenizeService;
 import io.inventiv.worker.cli.Logging;
 import io.inventiv.worker.cli.WorkerCommand;
@@ -28,6 +30,7 @@ import io.inventiv.worker.engine.binding.NativeLoadProbe;
 import io.inventiv.worker.metrics.MetricsService;
 import io.inventiv.worker.metrics.VllmMetrics;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Wiring only: configuration, then the HTTP listener (answering 503 while the model loads),
@@ -38,6 +41,8 @@ public final class Main {
     public static final String VERSION = "0.1.0";
     public static final String LLAMA_CPP_BUILD = "b4916";
     public static final String BINDING_VERSION = "4.2.0";
+    /** A client must deliver each request head within this time (see SlowClientGuard). */
+    public static final Duration HEADER_READ_TIMEOUT = Duration.ofSeconds(20);
     /** Largest request body accepted; a chat of 2048 long messages still fits. */
     public static final long MAX_BODY_BYTES = 8L * 1024 * 1024;
 
@@ -58,14 +63,18 @@ public final class Main {
         ServerState state = new ServerState();
         VllmMetrics metrics = new VllmMetrics(config.primaryModelName(), config.maxModelLen(), config.parallel());
         AccessLogFilter accessLog = new AccessLogFilter(metrics::recordHttp);
-        WebServer server = WebServer.builder()
+        SlowClientGuard slowClients = new SlowClientGuard(HEADER_READ_TIMEOUT);
+        WebServerConfig.Builder listener = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 // Our own hook drains first; Helidon's would close streams that are still running.
                 .shutdownHook(false)
-                .routing(routing -> routing(routing, state, metrics, accessLog, config))
-                .build()
-                .start();
+                .routing(routing -> {
+                    routing.addFilter(slowClients);
+                    routing(routing, state, metrics, accessLog, config);
+                });
+        slowClients.install(listener);
+        WebServer server = listener.build().start();
         System.out.println("worker-llamacpp listening on http://" + config.host() + ":" + server.port()
                 + "; loading " + config.modelPath());
         GracefulShutdown shutdown = new GracefulShutdown(state, accessLog, server, config.drainTimeoutSeconds());
