@@ -77,6 +77,12 @@ public final class SlowClientGuard implements Filter {
         });
     }
 
+    /** Serving one connection until it ends. */
+    @FunctionalInterface
+    private interface Handling {
+        void run() throws InterruptedException;
+    }
+
     /** A connection and when it started waiting for a request head (0: it is not waiting). */
     private static final class Watched {
         final ServerConnection connection;
@@ -117,19 +123,18 @@ public final class SlowClientGuard implements Filter {
             return new ServerConnection() {
                 @Override
                 public void handle(Semaphore requestSemaphore) throws InterruptedException {
-                    connections.put(id, new Watched(connection));
-                    try {
-                        connection.handle(requestSemaphore);
-                    } finally {
-                        connections.remove(id);
-                    }
+                    watched(() -> connection.handle(requestSemaphore));
                 }
 
                 @Override
                 public void handle(Limit limit) throws InterruptedException {
+                    watched(() -> connection.handle(limit));
+                }
+
+                private void watched(Handling handling) throws InterruptedException {
                     connections.put(id, new Watched(connection));
                     try {
-                        connection.handle(limit);
+                        handling.run();
                     } finally {
                         connections.remove(id);
                     }
