@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inventiv.worker.engine.binding.LlamaBinding;
 import io.inventiv.worker.engine.binding.ModelFacts;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -144,11 +143,5 @@ public final class Engine {
         withBos[0] = facts.bosTokenId();
         System.arraycopy(tokens, 0, withBos, 1, tokens.length);
         return withBos;
-    }
-
-    @Override
-    public String toString() {
-        return "Engine[maxModelLen=" + maxModelLen + ", facts=" + binding.facts() + ", running="
-                + Arrays.asList(running(), waiting()) + "]";
     }
 }
