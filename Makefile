@@ -13,7 +13,7 @@ PORT ?= 8000
 IMAGE ?= worker-llamacpp:latest
 PLATFORMS ?=
 
-.PHONY: help build test run model demo-model bench-model soak docker-build compose-config native-cuda clean
+.PHONY: help build test run model demo-model bench-model bench soak docker-build compose-config native-cuda clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ demo-model: build ## Write a tiny offline qwen2 GGUF to models/demo-model.gguf
 
 bench-model: build ## Write a Qwen2.5-0.5B-shaped Q4_K_M GGUF (random weights: same cost, meaningless text)
 	@[ -f "$(BENCH_MODEL)" ] || $(JAVA) -jar $(JAR) bench-model --output $(BENCH_MODEL)
+
+bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN=...), ~7 min on 2 cores
+	LLAMA_SERVER_BIN="$(LLAMA_SERVER_BIN)" bash scripts/bench.sh
 
 soak: build ## Reliability run: 8 clients, 10% disconnects, for SOAK_S seconds (default 600); report in target/soak
 	$(JAVA) -jar $(JAR) soak

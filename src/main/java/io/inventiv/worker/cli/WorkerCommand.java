@@ -1,5 +1,6 @@
 package io.inventiv.worker.cli;
 
+import io.inventiv.worker.bench.BenchTableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "worker-llamacpp", mixinStandardHelpOptions = true, version = "worker-llamacpp 0.1.0",
         description = "A vLLM-compatible OpenAI server for GGUF models, on llama.cpp.",
         subcommands = {ServeCommand.class, DemoModelCommand.class, BenchModelCommand.class, DownloadCommand.class,
-                SoakCommand.class})
+                SoakCommand.class, BenchCommand.class, RawBenchCommand.class, BenchTableCommand.class})
 public final class WorkerCommand implements Runnable {
     @Override
     public void run() {

@@ -25,6 +25,8 @@ import java.util.Set;
  */
 public final class GgufMetadata {
     private static final long MAX_STRING_BYTES = 64L * 1024 * 1024;
+    /** Longer than any end-of-generation token text. */
+    private static final int MAX_CANDIDATE_BYTES = 32;
 
     /**
      * Token texts that llama.cpp treats as end of generation besides the declared EOS (its
@@ -87,7 +89,7 @@ public final class GgufMetadata {
                 if (key.equals("tokenizer.ggml.tokens") && elementType == GgufType.STRING) {
                     vocabSize = length;
                     for (long j = 0; j < length; j++) {
-                        if (END_OF_GENERATION_TEXTS.contains(in.string())) {
+                        if (in.shortStringIn(END_OF_GENERATION_TEXTS)) {
                             endOfGeneration.add((int) j);
                         }
                     }
@@ -159,6 +161,19 @@ public final class GgufMetadata {
                 throw new GgufFormatException("corrupt string length " + length);
             }
             return new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Reads one string and tells whether it is one of {@code candidates}, without building
+         * the ~150,000 strings of a large vocabulary: only short ones are decoded.
+         */
+        boolean shortStringIn(Set<String> candidates) throws IOException {
+            long length = checkedLength(i64());
+            if (length > MAX_CANDIDATE_BYTES) {
+                in.skipNBytes(length);
+                return false;
+            }
+            return candidates.contains(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
         }
 
         Object value(int type) throws IOException {

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# scripts/bench.sh: what `make bench` runs. On the benchmark model (Qwen2.5-0.5B's shapes and
+# Q4_K_M encodings, random weights), runs the same streamed load against
+#   raw     de.kherud:llama in process, no HTTP: the baseline
+#   engine  our engine in process, no HTTP (BENCH_ENGINE=0 skips it)
+#   ours    our server over HTTP on 127.0.0.1
+#   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
+# for 1 stream (1 slot) and 4 streams (4 slots), in interleaved rounds (the machine is noisy),
+# then prints one table with ratio columns. Results: target/bench/<UTC time>/ (JSON + table.md).
+# Every server listens on 127.0.0.1 only and is stopped with SIGTERM by this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+JAR=target/worker-llamacpp.jar
+MODEL=${BENCH_MODEL:-models/bench-qwen2.5-0.5b-q4_k_m.gguf}
+THREADS=${BENCH_THREADS:-2}
+N_CTX=${BENCH_N_CTX:-2048}              # per slot, as the server's N_CTX
+PROMPT_TOKENS=${BENCH_PROMPT_TOKENS:-96}
+MAX_TOKENS=${BENCH_MAX_TOKENS:-128}
+STREAMS=${BENCH_STREAMS:-"1 4"}
+ROUNDS=${BENCH_ROUNDS:-2}
+ENGINE=${BENCH_ENGINE:-1}
+LLAMA_SERVER_BIN=${LLAMA_SERVER_BIN:-}
+# /metrics and /v1/models are timed during multi-stream loads only, once a second: a scrape costs
+# the server CPU that llama.cpp's threads then lack, so the 1-stream decode and TTFT figures are
+# taken without side traffic, as the raw baseline has none (Prometheus scrapes every 15 s or so).
+PROBE_MS=${BENCH_PROBE_MS:-1000}
+OUT=${BENCH_OUT:-target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
+NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below it, in its own folder
+
+# The same JVM flags as `make run` for everything that generates; the client JVM is kept light
+# (C1 only) because on 2 cores every cycle it spends is taken from llama.cpp's threads.
+GEN_JVM=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
+CLIENT_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
+# Extra JVM options for our server only, e.g. BENCH_SERVER_JVM_OPTS="-Xms16m" to try heap sizing.
+read -r -a SERVER_JVM_EXTRA <<< "${BENCH_SERVER_JVM_OPTS:-}"
+BENCH_MAIN=io.inventiv.worker.bench.BenchMain
+
+mkdir -p "$OUT" "$NATIVE"
+exec > >(tee "$OUT/run.log") 2>&1
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+if [ ! -f "$MODEL" ]; then
+  echo "writing the benchmark model $MODEL (about 395 MB)"
+  "$JAVA" -jar "$JAR" bench-model --output "$MODEL"
+fi
+if [ -n "$LLAMA_SERVER_BIN" ] && [ ! -x "$LLAMA_SERVER_BIN" ]; then
+  echo "error: LLAMA_SERVER_BIN=$LLAMA_SERVER_BIN is not executable" >&2
+  exit 2
+fi
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "ram: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "java: $("$JAVA" -version 2>&1 | head -1)"
+  echo "llama-server: ${LLAMA_SERVER_BIN:-not given}"
+  echo "our server's JVM: ${GEN_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
+  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS"
+} | tee "$OUT/machine.txt"
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT INT TERM
+
+# A port nothing listens on: connecting to it is refused.
+free_port() {
+  for _ in $(seq 50); do
+    local port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  echo "error: no free port found" >&2; return 1
+}
+
+# Busy share of all CPUs over half a second, from /proc/stat: anything else running now
+# competes with llama.cpp's threads, so it is written down next to each result.
+cpu_busy_pct() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 0.5; b=($(head -1 /proc/stat))
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+
+# Waits (up to BENCH_QUIET_WAIT_S, default 120 s) until other processes leave the CPUs mostly
+# idle, then prints the busy share it last saw: a concurrent build or test run would otherwise
+# slow one target and not the other.
+QUIET_WAIT_S=${BENCH_QUIET_WAIT_S:-120}
+QUIET_BUSY_PCT=${BENCH_QUIET_BUSY_PCT:-25}
+wait_quiet() {
+  local deadline=$((SECONDS + QUIET_WAIT_S)) busy
+  busy=$(cpu_busy_pct)
+  while [ "$busy" -gt "$QUIET_BUSY_PCT" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 1; busy=$(cpu_busy_pct)
+  done
+  echo "$busy"
+}
+
+# Common load options: N streams, warm-up of one short request per stream, 4 (1 stream) or
+# 2 per stream measured requests, each exactly PROMPT_TOKENS in and MAX_TOKENS out.
+load_args() {
+  local n=$1 requests=$(( $1 == 1 ? 4 : 2 * $1 ))
+  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $n --warmup-max-tokens 16 --requests $requests --repeats 1 --json --no-progress"
+}
+
+failures=0
+run_in_process() { # via label n round
+  local via=$1 label=$2 n=$3 round=$4 name="$2-s$3-r$4" busy
+  busy=$(wait_quiet)
+  printf '  %-13s %d stream(s): ' "$label" "$n"
+  local start=$SECONDS
+  if "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-raw --via "$via" --label "$label" \
+      --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel "$n" $(load_args "$n") \
+      > "$OUT/$name.json" 2> "$OUT/$name.log"; then
+    echo "done in $((SECONDS - start)) s (other CPU use before: $busy%)"
+  else
+    echo "FAILED (see $OUT/$name.log)"; failures=$((failures + 1))
+  fi
+}
+
+# Starts a server command, waits for GET /health 200, runs the bench client against it, then
+# records start-to-ready time and the server's peak RSS (VmHWM) before stopping it.
+run_server() { # label n round port command...
+  local label=$1 n=$2 round=$3 port=$4 name="$1-s$2-r$3" busy
+  shift 4
+  busy=$(wait_quiet)
+  printf '  %-13s %d stream(s): ' "$label" "$n"
+  local start=$SECONDS t0 t1
+  t0=$(date +%s%N)
+  "$@" > "$OUT/$name.server.log" 2>&1 &
+  server_pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do
+    if ! kill -0 "$server_pid" 2>/dev/null || [ $((SECONDS - start)) -gt 120 ]; then
+      echo "FAILED to start (see $OUT/$name.server.log)"; failures=$((failures + 1)); stop_server; return
+    fi
+    sleep 0.02
+  done
+  t1=$(date +%s%N)
+  if ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" --label "$label" \
+      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) $(load_args "$n") > "$OUT/$name.json" 2> "$OUT/$name.log"; then
+    echo -n "bench reported errors (see $OUT/$name.log); "; failures=$((failures + 1))
+  fi
+  local rss load_ms cpu
+  rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status" 2>/dev/null || echo -1)
+  # utime + stime (fields 14, 15 of /proc/PID/stat; the name in field 2 has no spaces here)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat" 2>/dev/null || echo null)
+  stop_server
+  load_ms=$(sed -n 's/.*model loaded in \([0-9]*\) ms.*/\1/p' "$OUT/$name.server.log" | head -1)
+  printf '{"load_millis": %s, "ready_millis": %s, "peak_rss_bytes": %s, "cpu_seconds": %s}\n' "${load_ms:-null}" \
+    "$(( (t1 - t0) / 1000000 ))" "${rss:--1}" "${cpu:-null}" > "$OUT/$name.proc.json"
+  echo "done in $((SECONDS - start)) s, ready after $(( (t1 - t0) / 1000000 )) ms (other CPU use before: $busy%)"
+}
+
+run_ours() { # n round
+  local port; port=$(free_port)
+  run_server ours "$1" "$2" "$port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$port" N_PARALLEL="$1" \
+    N_THREADS="$THREADS" N_CTX="$N_CTX" "$JAVA" "${GEN_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR"
+}
+
+run_llama_server() { # n round
+  local port; port=$(free_port)
+  run_server llama-server "$1" "$2" "$port" "$LLAMA_SERVER_BIN" --host 127.0.0.1 --port "$port" -m "$MODEL" \
+    -t "$THREADS" -tb "$THREADS" -c $(( N_CTX * $1 )) -np "$1" --metrics
+}
+
+targets=(raw)
+[ "$ENGINE" = 1 ] && targets+=(engine)
+targets+=(ours)
+[ -n "$LLAMA_SERVER_BIN" ] && targets+=(llama-server)
+
+for round in $(seq "$ROUNDS"); do
+  # Interleaved, and in reverse order every other round, so drift hits every target alike.
+  order=("${targets[@]}")
+  if [ $((round % 2)) = 0 ]; then
+    order=(); for ((i=${#targets[@]}-1; i>=0; i--)); do order+=("${targets[i]}"); done
+  fi
+  echo "round $round/$ROUNDS"
+  for n in $STREAMS; do
+    for target in "${order[@]}"; do
+      case "$target" in
+        raw) run_in_process binding raw "$n" "$round" ;;
+        engine) run_in_process engine engine "$n" "$round" ;;
+        ours) run_ours "$n" "$round" ;;
+        llama-server) run_llama_server "$n" "$round" ;;
+      esac
+    done
+  done
+done
+
+echo
+"$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-table "$OUT"
+rm -rf "$NATIVE"
+echo
+echo "results: $OUT (table.md, summary.json, one JSON per run)"
+[ -z "$LLAMA_SERVER_BIN" ] && echo "llama-server: not run (set LLAMA_SERVER_BIN=/path/to/llama-server to compare)"
+if [ "$failures" -gt 0 ]; then
+  echo "$failures run(s) failed or reported errors" >&2
+  exit 1
+fi

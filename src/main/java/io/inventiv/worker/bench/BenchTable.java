@@ -1,0 +1,166 @@
+package io.inventiv.worker.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * One comparison table from many bench reports: a block per number of streams, a column per
+ * target label (median over the rounds that ran it), and the ratio columns "ours ÷ raw" and
+ * "ours ÷ llama-server". Then the issue's targets, each met or missed from the same medians.
+ */
+public final class BenchTable {
+    public static final String RAW = "raw";
+    public static final String OURS = "ours";
+    public static final String LLAMA_SERVER = "llama-server";
+    private static final List<String> KNOWN_ORDER = List.of(RAW, "engine", OURS, LLAMA_SERVER);
+
+    /** A row: its name, how to read it from one report, and its number format. */
+    record Metric(String name, Function<BenchReport, Double> value, String format) {
+    }
+
+    static final List<Metric> METRICS = List.of(
+            new Metric("decode tok/s per stream (p50)", r -> r.overall().streamDecodeTokPerS().p50(), "%.1f"),
+            new Metric("aggregate tok/s", r -> r.overall().aggregateTokPerS(), "%.1f"),
+            new Metric("TTFT p50 ms", r -> r.overall().ttftMs().p50(), "%.1f"),
+            new Metric("TTFT p99 ms", r -> r.overall().ttftMs().p99(), "%.1f"),
+            new Metric("ITL p50 ms", r -> r.overall().itlMs().p50(), "%.2f"),
+            new Metric("ITL p95 ms", r -> r.overall().itlMs().p95(), "%.2f"),
+            new Metric("requests/s", r -> r.overall().requestsPerS(), "%.3f"),
+            new Metric("/metrics p99 ms", r -> probeP99(r, "/metrics"), "%.2f"),
+            new Metric("/v1/models p99 ms", r -> probeP99(r, "/v1/models"), "%.2f"),
+            new Metric("model load s", r -> r.process() == null || r.process().loadMillis() == null ? null
+                    : r.process().loadMillis() / 1000.0, "%.2f"),
+            new Metric("start → ready s", r -> r.process() == null || r.process().readyMillis() == null ? null
+                    : r.process().readyMillis() / 1000.0, "%.2f"),
+            new Metric("peak RSS MiB", r -> r.process() == null || r.process().peakRssBytes() < 0 ? null
+                    : r.process().peakRssBytes() / 1048576.0, "%.0f"),
+            new Metric("CPU s, generating process", r -> r.process() == null ? null : r.process().cpuSeconds(),
+                    "%.1f"),
+            new Metric("CPU s, bench client", BenchReport::clientCpuSeconds, "%.1f"),
+            new Metric("failed requests", r -> (double) (r.overall().requests() - r.overall().succeeded()), "%.0f"));
+
+    /** A target of the issue, judged on the medians. */
+    public record Target(String name, String measured, Boolean met) {
+    }
+
+    /** The medians by streams, metric and label; what the table and the targets are made of. */
+    public record Summary(Map<Integer, Map<String, Map<String, Double>>> medians,
+            Map<Integer, Map<String, Integer>> rounds, List<String> labels, List<Target> targets) {
+    }
+
+    private BenchTable() {
+    }
+
+    public static Summary summarize(List<BenchReport> reports) {
+        TreeSet<Integer> streams = new TreeSet<>();
+        TreeSet<String> labelSet = new TreeSet<>(Comparator.comparingInt(BenchTable::labelRank)
+                .thenComparing(Comparator.naturalOrder()));
+        for (BenchReport report : reports) {
+            streams.add(report.settings().concurrency());
+            labelSet.add(labelOf(report));
+        }
+        List<String> labels = List.copyOf(labelSet);
+        Map<Integer, Map<String, Map<String, Double>>> medians = new LinkedHashMap<>();
+        Map<Integer, Map<String, Integer>> rounds = new LinkedHashMap<>();
+        for (int n : streams) {
+            Map<String, Map<String, Double>> byMetric = new LinkedHashMap<>();
+            Map<String, Integer> roundCount = new LinkedHashMap<>();
+            for (String label : labels) {
+                List<BenchReport> runs = reports.stream()
+                        .filter(r -> r.settings().concurrency() == n && labelOf(r).equals(label)).toList();
+                if (!runs.isEmpty()) {
+                    roundCount.put(label, runs.size());
+                }
+                for (Metric metric : METRICS) {
+                    List<Double> values = new ArrayList<>();
+                    for (BenchReport run : runs) {
+                        values.add(metric.value().apply(run));
+                    }
+                    byMetric.computeIfAbsent(metric.name(), k -> new LinkedHashMap<>())
+                            .put(label, Distribution.median(values));
+                }
+            }
+            medians.put(n, byMetric);
+            rounds.put(n, roundCount);
+        }
+        return new Summary(medians, rounds, labels, BenchTargets.judge(medians));
+    }
+
+    /** Markdown: readable in a terminal, and pasted as is into docs/BENCHMARKS.md. */
+    public static String markdown(Summary summary) {
+        List<String> ratios = new ArrayList<>();
+        if (summary.labels().contains(OURS) && summary.labels().contains(RAW)) {
+            ratios.add(RAW);
+        }
+        if (summary.labels().contains(OURS) && summary.labels().contains(LLAMA_SERVER)) {
+            ratios.add(LLAMA_SERVER);
+        }
+        StringBuilder out = new StringBuilder();
+        for (var block : summary.medians().entrySet()) {
+            int n = block.getKey();
+            out.append(String.format(Locale.ROOT, "%n**%d stream%s, %d slot%s** (rounds: %s)%n%n", n, n == 1 ? "" : "s",
+                    n, n == 1 ? "" : "s", summary.rounds().get(n)));
+            out.append("| metric |");
+            summary.labels().forEach(label -> out.append(' ').append(label).append(" |"));
+            ratios.forEach(label -> out.append(" ours ÷ ").append(label).append(" |"));
+            out.append("\n|---|");
+            out.append("---:|".repeat(summary.labels().size() + ratios.size()));
+            out.append('\n');
+            for (Metric metric : METRICS) {
+                Map<String, Double> values = block.getValue().get(metric.name());
+                if (values.values().stream().allMatch(Objects::isNull)) {
+                    continue;
+                }
+                out.append("| ").append(metric.name()).append(" |");
+                for (String label : summary.labels()) {
+                    out.append(' ').append(format(metric.format(), values.get(label))).append(" |");
+                }
+                for (String label : ratios) {
+                    out.append(' ').append(ratio(values.get(OURS), values.get(label))).append(" |");
+                }
+                out.append('\n');
+            }
+        }
+        out.append("\n| target | measured | met |\n|---|---|---|\n");
+        for (Target target : summary.targets()) {
+            out.append("| ").append(target.name()).append(" | ").append(target.measured()).append(" | ")
+                    .append(target.met() == null ? "not measured" : target.met() ? "met" : "**missed**").append(" |\n");
+        }
+        return out.toString();
+    }
+
+    static String labelOf(BenchReport report) {
+        return report.label() != null ? report.label() : report.target();
+    }
+
+    private static int labelRank(String label) {
+        int index = KNOWN_ORDER.indexOf(label);
+        return index < 0 ? KNOWN_ORDER.size() : index;
+    }
+
+    private static Double probeP99(BenchReport report, String path) {
+        if (report.probes() == null) {
+            return null;
+        }
+        return report.probes().stream().filter(p -> p.path().equals(path)).map(p -> p.latencyMs().p99())
+                .filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private static String format(String format, Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, format, value);
+    }
+
+    private static String ratio(Double numerator, Double denominator) {
+        if (numerator == null || denominator == null || denominator == 0) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.3f", numerator / denominator);
+    }
+}

@@ -1,0 +1,73 @@
+package io.inventiv.worker.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bench-table DIR}: reads every bench report in DIR (from {@code --json}), merges each
+ * with its {@code NAME.proc.json} (start-to-ready time and peak RSS of a server process, which
+ * only the script that started it can measure), prints the comparison table, and writes it to
+ * DIR/table.md and DIR/summary.json.
+ */
+@Command(name = "bench-table", mixinStandardHelpOptions = true,
+        description = "Combine bench JSON reports from a folder into one table with ratio columns.")
+public final class BenchTableCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "Folder of NAME.json reports and optional NAME.proc.json facts.")
+    private Path folder;
+
+    @Override
+    public Integer call() throws IOException {
+        List<BenchReport> reports = read(folder);
+        if (reports.isEmpty()) {
+            System.err.println("error: no bench reports in " + folder);
+            return 1;
+        }
+        BenchTable.Summary summary = BenchTable.summarize(reports);
+        String table = BenchTable.markdown(summary);
+        Files.writeString(folder.resolve("table.md"), table);
+        Files.writeString(folder.resolve("summary.json"), BenchReport.JSON.writeValueAsString(summary));
+        System.out.print(table);
+        return 0;
+    }
+
+    static List<BenchReport> read(Path folder) throws IOException {
+        List<BenchReport> reports = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".json") || name.endsWith(".proc.json") || name.equals("summary.json")) {
+                    continue;
+                }
+                BenchReport report;
+                try {
+                    report = BenchReport.JSON.readValue(file.toFile(), BenchReport.class);
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    // A run that died leaves a partial file: leave it out, but say so.
+                    System.err.println("warning: skipping " + file + ": not a bench report (" + e.getOriginalMessage()
+                            + ")");
+                    continue;
+                }
+                Path facts = folder.resolve(name.substring(0, name.length() - 5) + ".proc.json");
+                if (Files.exists(facts)) {
+                    report = withProcess(report, BenchReport.JSON.readValue(facts.toFile(),
+                            BenchReport.ProcessFacts.class));
+                }
+                reports.add(report);
+            }
+        }
+        return reports;
+    }
+
+    private static BenchReport withProcess(BenchReport report, BenchReport.ProcessFacts process) {
+        return new BenchReport(report.target(), report.label(), report.url(), report.model(), report.startedAt(),
+                report.settings(), report.repeats(), report.overall(), report.probes(), process,
+                report.clientCpuSeconds());
+    }
+}

@@ -1,0 +1,106 @@
+package io.inventiv.worker.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The issue's targets, judged on the medians of a bench run: our server against the raw
+ * binding on the same machine in the same run. A target whose inputs were not measured is
+ * reported as such (met = null), never guessed.
+ */
+final class BenchTargets {
+    static final double DECODE_RATIO = 0.98;
+    static final double TTFT_OVERHEAD_MS = 5.0;
+    static final double AGGREGATE_RATIO = 0.95;
+    static final double SIDE_P99_MS = 10.0;
+    static final double READY_AFTER_LOAD_S = 1.5;
+    static final double RSS_EXTRA_BYTES = 120e6; // "120 MB"
+
+    private BenchTargets() {
+    }
+
+    static List<BenchTable.Target> judge(Map<Integer, Map<String, Map<String, Double>>> medians) {
+        List<BenchTable.Target> targets = new ArrayList<>();
+        Map<String, Map<String, Double>> one = medians.get(1);
+        Map<String, Map<String, Double>> four = medians.get(4);
+        targets.add(ratio("decode tok/s, 1 stream ≥ 98% of raw", one, "decode tok/s per stream (p50)", DECODE_RATIO));
+        targets.add(ttftOverhead(one));
+        targets.add(ratio("aggregate tok/s, 4 streams, 4 slots ≥ 95% of raw", four, "aggregate tok/s",
+                AGGREGATE_RATIO));
+        targets.add(sideP99(four));
+        for (var block : medians.entrySet()) {
+            targets.add(ready(block.getKey(), block.getValue()));
+        }
+        for (var block : medians.entrySet()) {
+            targets.add(rss(block.getKey(), block.getValue()));
+        }
+        return targets;
+    }
+
+    private static BenchTable.Target ratio(String name, Map<String, Map<String, Double>> block, String metric,
+            double atLeast) {
+        Double ours = get(block, metric, BenchTable.OURS);
+        Double raw = get(block, metric, BenchTable.RAW);
+        if (ours == null || raw == null || raw == 0) {
+            return new BenchTable.Target(name, "not measured", null);
+        }
+        double ratio = ours / raw;
+        return new BenchTable.Target(name, String.format(Locale.ROOT, "%.1f%% (%.1f vs %.1f)", 100 * ratio, ours, raw),
+                ratio >= atLeast);
+    }
+
+    private static BenchTable.Target ttftOverhead(Map<String, Map<String, Double>> one) {
+        String name = "TTFT overhead over raw ≤ 5 ms (1 stream, p50)";
+        Double ours = get(one, "TTFT p50 ms", BenchTable.OURS);
+        Double raw = get(one, "TTFT p50 ms", BenchTable.RAW);
+        if (ours == null || raw == null) {
+            return new BenchTable.Target(name, "not measured", null);
+        }
+        double overhead = ours - raw;
+        return new BenchTable.Target(name, String.format(Locale.ROOT, "%+.1f ms (%.1f vs %.1f)", overhead, ours, raw),
+                overhead <= TTFT_OVERHEAD_MS);
+    }
+
+    private static BenchTable.Target sideP99(Map<String, Map<String, Double>> four) {
+        String name = "/metrics and /v1/models p99 < 10 ms during the 4-stream load";
+        Double metrics = get(four, "/metrics p99 ms", BenchTable.OURS);
+        Double models = get(four, "/v1/models p99 ms", BenchTable.OURS);
+        if (metrics == null || models == null) {
+            return new BenchTable.Target(name, "not measured", null);
+        }
+        return new BenchTable.Target(name, String.format(Locale.ROOT, "%.2f ms and %.2f ms", metrics, models),
+                metrics < SIDE_P99_MS && models < SIDE_P99_MS);
+    }
+
+    private static BenchTable.Target ready(int streams, Map<String, Map<String, Double>> block) {
+        String name = "ready within 1.5 s plus model load (" + streams + "-slot server)";
+        Double ready = get(block, "start → ready s", BenchTable.OURS);
+        Double load = get(block, "model load s", BenchTable.OURS);
+        if (ready == null || load == null) {
+            return new BenchTable.Target(name, "not measured", null);
+        }
+        return new BenchTable.Target(name, String.format(Locale.ROOT, "%.2f s = load %.2f s + %.2f s", ready, load,
+                ready - load), ready - load <= READY_AFTER_LOAD_S);
+    }
+
+    private static BenchTable.Target rss(int streams, Map<String, Map<String, Double>> block) {
+        String name = "peak RSS ≤ raw + 120 MB (" + streams + " slot" + (streams == 1 ? "" : "s") + ")";
+        Double ours = get(block, "peak RSS MiB", BenchTable.OURS);
+        Double raw = get(block, "peak RSS MiB", BenchTable.RAW);
+        if (ours == null || raw == null) {
+            return new BenchTable.Target(name, "not measured", null);
+        }
+        double extraBytes = (ours - raw) * 1048576.0;
+        return new BenchTable.Target(name, String.format(Locale.ROOT, "%+.0f MB (%.0f vs %.0f MiB)", extraBytes / 1e6,
+                ours, raw), extraBytes <= RSS_EXTRA_BYTES);
+    }
+
+    private static Double get(Map<String, Map<String, Double>> block, String metric, String label) {
+        if (block == null || block.get(metric) == null) {
+            return null;
+        }
+        return block.get(metric).get(label);
+    }
+}

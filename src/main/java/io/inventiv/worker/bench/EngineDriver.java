@@ -1,0 +1,72 @@
+package io.inventiv.worker.bench;
+
+import io.inventiv.worker.engine.Engine;
+import io.inventiv.worker.engine.Generation;
+import io.inventiv.worker.engine.GenerationEvent;
+import io.inventiv.worker.engine.SamplingRequest;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The same load through our engine in process (scheduler, slot threads, stop-string matcher,
+ * token accounting, the binding wrapper), without HTTP. Between the raw binding and the server,
+ * it tells which layer an overhead comes from.
+ */
+public final class EngineDriver implements StreamDriver {
+    /** A generation that has said nothing for this long is abandoned as failed. */
+    private static final long STALL_MILLIS = 300_000;
+
+    private final Engine engine;
+    private final BenchPrompt prompt;
+    private final BenchSampling sampling;
+
+    public EngineDriver(Engine engine, int promptTokens, BenchSampling sampling) {
+        this.engine = engine;
+        this.prompt = BenchPrompt.ofTokens(promptTokens, text -> engine.tokenize(text, false));
+        this.sampling = sampling;
+    }
+
+    @Override
+    public StreamResult run(int requestIndex, int maxTokens) throws InterruptedException {
+        long start = System.nanoTime();
+        Generation generation;
+        try {
+            generation = engine.submit("bench-" + requestIndex, engine.prepareTokens(prompt.tokens(requestIndex)),
+                    new SamplingRequest(maxTokens, sampling.temperature(), sampling.topP(), sampling.topK(),
+                            sampling.minP(), null, null, null, null, true, List.of()));
+        } catch (RuntimeException e) {
+            return StreamResult.failed("refused", e.getMessage(), start, System.nanoTime());
+        }
+        long first = 0;
+        long last = 0;
+        int deltas = 0;
+        long[] gaps = new long[maxTokens];
+        while (true) {
+            GenerationEvent event = generation.poll(STALL_MILLIS);
+            long now = System.nanoTime();
+            if (event == null) {
+                generation.cancel();
+                return StreamResult.failed("stalled", "no event for " + STALL_MILLIS + " ms", start, now);
+            }
+            switch (event) {
+                case GenerationEvent.Delta delta -> {
+                    if (deltas == 0) {
+                        first = now;
+                    } else if (deltas - 1 < gaps.length) {
+                        gaps[deltas - 1] = now - last;
+                    }
+                    last = now;
+                    deltas++;
+                }
+                case GenerationEvent.Finished finished -> {
+                    return new StreamResult(null, null, start, first, last, now, deltas,
+                            finished.result().completionTokens(), finished.result().promptTokens(),
+                            Arrays.copyOf(gaps, Math.max(0, Math.min(gaps.length, deltas - 1))));
+                }
+                case GenerationEvent.Failed failed -> {
+                    return StreamResult.failed("failed", failed.message(), start, now);
+                }
+            }
+        }
+    }
+}

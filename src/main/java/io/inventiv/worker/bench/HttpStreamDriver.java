@@ -1,0 +1,193 @@
+package io.inventiv.worker.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Streams {@code POST /v1/completions} requests to an OpenAI-compatible server (ours, vLLM,
+ * llama-server) and times each frame as it is read. The prompt goes as token ids when the
+ * server can tokenize, so every server evaluates exactly the same tokens.
+ */
+public final class HttpStreamDriver implements StreamDriver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient client;
+    private final URI base;
+    private final String model;
+    private final BenchPrompt prompt;
+    private final BenchSampling sampling;
+    private final Duration requestTimeout;
+    /** Closes a stream that outlives its timeout: the HTTP client's own timeout stops at the headers. */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "bench-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public HttpStreamDriver(HttpClient client, URI base, String model, BenchPrompt prompt, BenchSampling sampling,
+            Duration requestTimeout) {
+        this.client = client;
+        this.base = base;
+        this.model = model;
+        this.prompt = prompt;
+        this.sampling = sampling;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** HTTP/1.1, as clients of these servers use it; one connection per concurrent stream. */
+    public static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    public BenchPrompt prompt() {
+        return prompt;
+    }
+
+    @Override
+    public StreamResult run(int requestIndex, int maxTokens) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body(requestIndex, maxTokens)))
+                .build();
+        long start = System.nanoTime();
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    String text = new String(body.readNBytes(300), StandardCharsets.UTF_8);
+                    return StreamResult.failed(Integer.toString(response.statusCode()), text, start, System.nanoTime());
+                }
+                return read(body, start);
+            }
+        } catch (IOException e) {
+            return StreamResult.failed("io", e.toString(), start, System.nanoTime());
+        }
+    }
+
+    private StreamResult read(InputStream body, long start) throws IOException {
+        SseStreamRecorder recorder = new SseStreamRecorder(start);
+        ScheduledFuture<?> timeout = watchdog.schedule(() -> closeQuietly(body),
+                requestTimeout.toMillis() - (System.nanoTime() - start) / 1_000_000, TimeUnit.MILLISECONDS);
+        try {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                recorder.onLine(line, System.nanoTime());
+            }
+        } finally {
+            timeout.cancel(false);
+        }
+        return recorder.finish(System.nanoTime());
+    }
+
+    String body(int requestIndex, int maxTokens) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", model);
+        if (prompt.exact()) {
+            var ids = body.putArray("prompt");
+            for (int id : prompt.tokens(requestIndex)) {
+                ids.add(id);
+            }
+        } else {
+            body.put("prompt", prompt.text(requestIndex, false));
+        }
+        body.put("max_tokens", maxTokens);
+        body.put("ignore_eos", true);
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        body.put("temperature", sampling.temperature());
+        body.put("top_k", sampling.topK());
+        body.put("top_p", sampling.topP());
+        body.put("min_p", sampling.minP());
+        return body.toString();
+    }
+
+    /** The first model the server lists, or null when it lists none or has no /v1/models. */
+    public static String discoverModel(HttpClient client, URI base) throws InterruptedException {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                JsonNode id = JSON.readTree(response.body()).path("data").path(0).path("id");
+                return id.isTextual() ? id.asText() : null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * The prompt for this server: exact token ids through its {@code /tokenize} (vLLM and our
+     * server read {@code prompt}, llama-server reads {@code content}; both are sent), else text.
+     */
+    public static BenchPrompt preparePrompt(HttpClient client, URI base, String model, int promptTokens)
+            throws InterruptedException {
+        try {
+            return BenchPrompt.ofTokens(promptTokens, text -> tokenize(client, base, model, text));
+        } catch (TokenizeUnavailable e) {
+            return BenchPrompt.approximateText(promptTokens);
+        }
+    }
+
+    private static int[] tokenize(HttpClient client, URI base, String model, String text) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", model);
+        body.put("prompt", text);
+        body.put("content", text);
+        body.put("add_special_tokens", false);
+        body.put("add_special", false);
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/tokenize"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode tokens = response.statusCode() == 200 ? JSON.readTree(response.body()).path("tokens") : null;
+            if (tokens == null || !tokens.isArray() || tokens.isEmpty() || !tokens.get(0).isInt()) {
+                throw new TokenizeUnavailable();
+            }
+            int[] ids = new int[tokens.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = tokens.get(i).asInt();
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new TokenizeUnavailable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenizeUnavailable();
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // closing is how a stuck stream is ended; the reader then reports it
+        }
+    }
+
+    private static final class TokenizeUnavailable extends RuntimeException {
+        TokenizeUnavailable() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.inventiv.worker.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * While the measured load runs, GETs each side path (/metrics, /v1/models) in turn every
+ * {@code intervalMillis}, as a monitoring agent and a readiness check would, and records how
+ * long the whole answer took. It has its own client, hence its own connection: its requests
+ * must not queue behind the streams.
+ */
+public final class SideProbe implements LoadRunner.PhaseListener {
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final List<String> paths;
+    private final long intervalMillis;
+    private final Map<String, List<Double>> latencies = new LinkedHashMap<>();
+    private final Map<String, Map<String, Integer>> statuses = new LinkedHashMap<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    public SideProbe(URI base, List<String> paths, long intervalMillis) {
+        this.base = base;
+        this.paths = List.copyOf(paths);
+        this.intervalMillis = intervalMillis;
+        for (String path : paths) {
+            latencies.put(path, new ArrayList<>());
+            statuses.put(path, new TreeMap<>());
+        }
+    }
+
+    @Override
+    public void phaseStarted(String name) {
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("bench-side-probe").start(this::loop);
+    }
+
+    @Override
+    public void phaseEnded(String name) {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public synchronized List<ProbeStats> stats() {
+        List<ProbeStats> stats = new ArrayList<>();
+        for (String path : paths) {
+            stats.add(new ProbeStats(path, Distribution.of(latencies.get(path)), Map.copyOf(statuses.get(path))));
+        }
+        return stats;
+    }
+
+    private void loop() {
+        while (running) {
+            long next = System.nanoTime() + intervalMillis * 1_000_000;
+            for (String path : paths) {
+                probe(path);
+            }
+            long sleepMillis = (next - System.nanoTime()) / 1_000_000;
+            if (sleepMillis > 0) {
+                try {
+                    Thread.sleep(sleepMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void probe(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .GET().build();
+        long start = System.nanoTime();
+        String status;
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                body.transferTo(OutputSink.INSTANCE);
+            }
+            status = Integer.toString(response.statusCode());
+        } catch (IOException e) {
+            status = "io";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // the phase ended mid-request: not a sample
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        synchronized (this) {
+            statuses.get(path).merge(status, 1, Integer::sum);
+            if (status.equals("200")) {
+                latencies.get(path).add(millis);
+            }
+        }
+    }
+
+    /** Discards bytes: the probe times reading the whole body, not what it says. */
+    private static final class OutputSink extends java.io.OutputStream {
+        static final OutputSink INSTANCE = new OutputSink();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.inventiv.worker.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchTableTest {
+    /** A report whose requests all decode at {@code tokPerS} after a TTFT of {@code ttftMs}. */
+    static BenchReport report(String label, int streams, double ttftMs, double tokPerS, double wallSeconds,
+            BenchReport.ProcessFacts process, List<ProbeStats> probes) {
+        long ms = 1_000_000;
+        long gap = (long) (1e9 / tokPerS);
+        List<StreamResult> results = List.of(new StreamResult(null, null, 0, (long) (ttftMs * ms),
+                (long) (ttftMs * ms) + 10 * gap, (long) (ttftMs * ms) + 10 * gap, 11, 11, 96,
+                new long[] {gap, gap, gap, gap, gap, gap, gap, gap, gap, gap}));
+        LoadPlan plan = new LoadPlan(streams, 96, 11, 0, 11, 1, null, 1);
+        return BenchReport.of(label.equals("ours") ? "http" : "binding", label, null, "m", Instant.EPOCH,
+                BenchReport.Settings.of(plan, true, BenchSampling.GREEDY, null, null, null),
+                List.of(new PhaseResult("repeat 1/1", results, (long) (wallSeconds * 1e9))), probes, process, null);
+    }
+
+    static List<ProbeStats> probes(double p99) {
+        Distribution d = new Distribution(10, p99 / 2, p99 / 2, p99, p99, 0.1, p99);
+        return List.of(new ProbeStats("/metrics", d, Map.of("200", 10)), new ProbeStats("/v1/models", d,
+                Map.of("200", 10)));
+    }
+
+    @Test
+    void ratiosAndTargetsComeFromMediansOfRounds() {
+        BenchReport.ProcessFacts raw = new BenchReport.ProcessFacts(600L, null, 500L * 1048576, 20.0);
+        BenchReport.ProcessFacts ours = new BenchReport.ProcessFacts(700L, 1900L, 580L * 1048576, 21.0);
+        List<BenchReport> reports = List.of(
+                report("raw", 1, 500, 50, 10, raw, null),
+                report("raw", 1, 520, 40, 10, raw, null),
+                report("raw", 1, 510, 45, 10, raw, null),
+                report("ours", 1, 516, 49.5, 10, ours, probes(3)),
+                report("ours", 1, 520, 44.5, 10, ours, probes(3)),
+                report("raw", 4, 900, 10, 10, raw, null),
+                report("ours", 4, 950, 9, 10 / 0.9, ours, probes(12)));
+        BenchTable.Summary summary = BenchTable.summarize(reports);
+        assertEquals(List.of("raw", "ours"), summary.labels());
+        assertEquals(45.0, summary.medians().get(1).get("decode tok/s per stream (p50)").get("raw"), 1e-6);
+        assertEquals(47.0, summary.medians().get(1).get("decode tok/s per stream (p50)").get("ours"), 1e-6);
+        assertEquals(Map.of("raw", 3, "ours", 2), summary.rounds().get(1));
+
+        Map<String, BenchTable.Target> targets = new java.util.HashMap<>();
+        summary.targets().forEach(t -> targets.put(t.name(), t));
+        assertEquals(Boolean.TRUE, targets.get("decode tok/s, 1 stream ≥ 98% of raw").met());
+        BenchTable.Target ttft = targets.get("TTFT overhead over raw ≤ 5 ms (1 stream, p50)");
+        assertEquals(Boolean.FALSE, ttft.met(), ttft.measured()); // 518 − 510 = +8 ms
+        assertTrue(ttft.measured().startsWith("+8.0 ms"), ttft.measured());
+        assertTrue(targets.get("aggregate tok/s, 4 streams, 4 slots ≥ 95% of raw").measured().startsWith("90.0%"));
+        assertEquals(Boolean.FALSE, targets.get("aggregate tok/s, 4 streams, 4 slots ≥ 95% of raw").met());
+        assertEquals(Boolean.FALSE, targets.get("/metrics and /v1/models p99 < 10 ms during the 4-stream load").met());
+        assertEquals(Boolean.TRUE, targets.get("ready within 1.5 s plus model load (1-slot server)").met());
+        assertEquals(Boolean.TRUE, targets.get("peak RSS ≤ raw + 120 MB (1 slot)").met(), "80 MiB = 84 MB extra");
+
+        String table = BenchTable.markdown(summary);
+        assertTrue(table.contains("| metric | raw | ours | ours ÷ raw |"), table);
+        assertTrue(table.contains("**1 stream, 1 slot**"), table);
+        assertTrue(table.contains("| decode tok/s per stream (p50) | 45.0 | 47.0 | 1.044 |"), table);
+        assertTrue(table.contains("**missed**"), table);
+    }
+
+    @Test
+    void unmeasuredTargetsSaySoInsteadOfGuessing() {
+        BenchTable.Summary summary = BenchTable.summarize(List.of(report("raw", 1, 500, 50, 10, null, null)));
+        summary.targets().forEach(target -> assertNull(target.met(), target.name()));
+        assertTrue(BenchTable.markdown(summary).contains("not measured"));
+    }
+
+    @Test
+    void reportsAndProcessFactsRoundTripThroughTheFolder(@TempDir Path folder) throws Exception {
+        BenchReport ours = report("ours", 1, 500, 50, 10, null, probes(2));
+        Files.writeString(folder.resolve("ours-s1-r1.json"), BenchReport.JSON.writeValueAsString(ours));
+        Files.writeString(folder.resolve("ours-s1-r1.proc.json"),
+                "{\"load_millis\": 640, \"ready_millis\": 1700, \"peak_rss_bytes\": 600000000, \"cpu_seconds\": 30.5}\n");
+        Files.writeString(folder.resolve("summary.json"), "{}"); // an earlier table's output is skipped
+        List<BenchReport> read = BenchTableCommand.read(folder);
+        assertEquals(1, read.size());
+        BenchReport back = read.get(0);
+        assertEquals(640L, back.process().loadMillis());
+        assertEquals(1700L, back.process().readyMillis());
+        assertEquals(30.5, back.process().cpuSeconds());
+        assertEquals(ours.overall().ttftMs(), back.overall().ttftMs());
+        assertEquals(ours.overall().streamDecodeTokPerS().p50(), back.overall().streamDecodeTokPerS().p50());
+        assertEquals(2.0, back.probes().get(0).latencyMs().p99());
+    }
+}
