@@ -34,28 +34,39 @@ class SoakReportTest {
         return tally;
     }
 
-    private static final List<long[]> FLAT_RSS = List.of(new long[] {0, 100_000}, new long[] {5_000, 101_000},
-            new long[] {9_000, 102_000});
+    /** Runs of 10 minutes, sampled at 0, 2, 5 and 10 minutes (warm-up ends at 2). */
+    private static final long DURATION = 600_000;
+    private static final List<long[]> FLAT_RSS = List.of(new long[] {0, 90_000}, new long[] {120_000, 100_000},
+            new long[] {300_000, 101_000}, new long[] {600_000, 102_000});
 
     @Test
     void agreeingCountersAndFlatMemoryPass() {
         SoakReport report = new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS,
-                10_000);
+                DURATION);
         assertTrue(report.passed(), report.summary(true, Path.of("m.gguf")));
     }
 
     @Test
     void aMissingAbortOrATokenMismatchFails() {
-        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 2, 0, 3, 30, 20), FLAT_RSS, 10_000)
+        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 2, 0, 3, 30, 20), FLAT_RSS, DURATION)
                 .passed());
-        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 31, 20), FLAT_RSS, 10_000)
+        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 31, 20), FLAT_RSS, DURATION)
                 .passed());
     }
 
     @Test
     void memoryGrowingAfterWarmUpFails() {
-        List<long[]> growing = List.of(new long[] {0, 100_000}, new long[] {5_000, 100_000}, new long[] {9_000, 110_000});
-        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), growing, 10_000)
+        List<long[]> growing = List.of(new long[] {0, 90_000}, new long[] {120_000, 100_000},
+                new long[] {600_000, 110_000});
+        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), growing, DURATION)
+                .passed());
+    }
+
+    @Test
+    void growthDuringTheTwoMinuteWarmUpDoesNotCount() {
+        List<long[]> warming = List.of(new long[] {0, 50_000}, new long[] {60_000, 90_000},
+                new long[] {120_000, 100_000}, new long[] {600_000, 102_000});
+        assertTrue(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), warming, DURATION)
                 .passed());
     }
 
@@ -63,7 +74,7 @@ class SoakReportTest {
     void clientErrorsFail() {
         SoakTally tally = tally();
         tally.add(new Outcome(500, false, null, 0, 0, null));
-        assertFalse(new SoakReport(tally, metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS, 10_000)
+        assertFalse(new SoakReport(tally, metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS, DURATION)
                 .passed());
     }
 }
