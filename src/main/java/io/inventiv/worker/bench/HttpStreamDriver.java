@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -26,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpStreamDriver implements StreamDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client;
-    private final URI base;
+    private final LoopbackHttp client;
     private final String model;
     private final BenchPrompt prompt;
     private final BenchSampling sampling;
@@ -39,20 +35,18 @@ public final class HttpStreamDriver implements StreamDriver {
         return thread;
     });
 
-    public HttpStreamDriver(HttpClient client, URI base, String model, BenchPrompt prompt, BenchSampling sampling,
+    public HttpStreamDriver(LoopbackHttp client, String model, BenchPrompt prompt, BenchSampling sampling,
             Duration requestTimeout) {
         this.client = client;
-        this.base = base;
         this.model = model;
         this.prompt = prompt;
         this.sampling = sampling;
         this.requestTimeout = requestTimeout;
     }
 
-    /** HTTP/1.1, as clients of these servers use it; one connection per concurrent stream. */
-    public static HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .build();
+    /** HTTP/1.1 keep-alive, as clients of these servers use it; one connection per concurrent stream. */
+    public static LoopbackHttp newClient(URI base) {
+        return new LoopbackHttp(base, Duration.ofSeconds(5));
     }
 
     public BenchPrompt prompt() {
@@ -61,22 +55,15 @@ public final class HttpStreamDriver implements StreamDriver {
 
     @Override
     public StreamResult run(int requestIndex, int maxTokens) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
-                .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body(requestIndex, maxTokens)))
-                .build();
+        String body = body(requestIndex, maxTokens);
         long start = System.nanoTime();
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    String text = new String(body.readNBytes(300), StandardCharsets.UTF_8);
-                    return StreamResult.failed(Integer.toString(response.statusCode()), text, start, System.nanoTime());
-                }
-                return read(body, start);
+        try (LoopbackHttp.Response response = client.postJson("/v1/completions", body, "text/event-stream",
+                requestTimeout)) {
+            if (response.status() != 200) {
+                String text = new String(response.body().readNBytes(300), StandardCharsets.UTF_8);
+                return StreamResult.failed(Integer.toString(response.status()), text, start, System.nanoTime());
             }
+            return read(response.body(), start);
         } catch (IOException e) {
             return StreamResult.failed("io", e.toString(), start, System.nanoTime());
         }
@@ -121,12 +108,11 @@ public final class HttpStreamDriver implements StreamDriver {
     }
 
     /** The first model the server lists, or null when it lists none or has no /v1/models. */
-    public static String discoverModel(HttpClient client, URI base) throws InterruptedException {
-        try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                JsonNode id = JSON.readTree(response.body()).path("data").path(0).path("id");
+    public static String discoverModel(LoopbackHttp client) {
+        try (LoopbackHttp.Response response = client.get("/v1/models", Duration.ofSeconds(10))) {
+            String text = response.text();
+            if (response.status() == 200) {
+                JsonNode id = JSON.readTree(text).path("data").path(0).path("id");
                 return id.isTextual() ? id.asText() : null;
             }
         } catch (IOException e) {
@@ -139,28 +125,25 @@ public final class HttpStreamDriver implements StreamDriver {
      * The prompt for this server: exact token ids through its {@code /tokenize} (vLLM and our
      * server read {@code prompt}, llama-server reads {@code content}; both are sent), else text.
      */
-    public static BenchPrompt preparePrompt(HttpClient client, URI base, String model, int promptTokens)
-            throws InterruptedException {
+    public static BenchPrompt preparePrompt(LoopbackHttp client, String model, int promptTokens) {
         try {
-            return BenchPrompt.ofTokens(promptTokens, text -> tokenize(client, base, model, text));
+            return BenchPrompt.ofTokens(promptTokens, text -> tokenize(client, model, text));
         } catch (TokenizeUnavailable e) {
             return BenchPrompt.approximateText(promptTokens);
         }
     }
 
-    private static int[] tokenize(HttpClient client, URI base, String model, String text) {
+    private static int[] tokenize(LoopbackHttp client, String model, String text) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         body.put("prompt", text);
         body.put("content", text);
         body.put("add_special_tokens", false);
         body.put("add_special", false);
-        try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/tokenize"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode tokens = response.statusCode() == 200 ? JSON.readTree(response.body()).path("tokens") : null;
+        try (LoopbackHttp.Response response = client.postJson("/tokenize", body.toString(), null,
+                Duration.ofSeconds(30))) {
+            String answer = response.text();
+            JsonNode tokens = response.status() == 200 ? JSON.readTree(answer).path("tokens") : null;
             if (tokens == null || !tokens.isArray() || tokens.isEmpty() || !tokens.get(0).isInt()) {
                 throw new TokenizeUnavailable();
             }
@@ -170,9 +153,6 @@ public final class HttpStreamDriver implements StreamDriver {
             }
             return ids;
         } catch (IOException e) {
-            throw new TokenizeUnavailable();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new TokenizeUnavailable();
         }
     }

@@ -1,11 +1,7 @@
 package io.inventiv.worker.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +16,7 @@ import java.util.TreeMap;
  * must not queue behind the streams.
  */
 public final class SideProbe implements LoadRunner.PhaseListener {
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI base;
+    private final LoopbackHttp client;
     private final List<String> paths;
     private final long intervalMillis;
     private final Map<String, List<Double>> latencies = new LinkedHashMap<>();
@@ -31,7 +25,7 @@ public final class SideProbe implements LoadRunner.PhaseListener {
     private Thread thread;
 
     public SideProbe(URI base, List<String> paths, long intervalMillis) {
-        this.base = base;
+        this.client = new LoopbackHttp(base, Duration.ofSeconds(5));
         this.paths = List.copyOf(paths);
         this.intervalMillis = intervalMillis;
         for (String path : paths) {
@@ -83,20 +77,15 @@ public final class SideProbe implements LoadRunner.PhaseListener {
     }
 
     private void probe(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .GET().build();
         long start = System.nanoTime();
         String status;
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                body.transferTo(OutputSink.INSTANCE);
-            }
-            status = Integer.toString(response.statusCode());
+        try (LoopbackHttp.Response response = client.get(path, Duration.ofSeconds(10))) {
+            response.body().transferTo(OutputSink.INSTANCE);
+            status = Integer.toString(response.status());
         } catch (IOException e) {
             status = "io";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        if (!running && Thread.currentThread().isInterrupted()) {
             return; // the phase ended mid-request: not a sample
         }
         double millis = (System.nanoTime() - start) / 1e6;

@@ -3,6 +3,7 @@ package io.inventiv.worker.cli;
 import io.inventiv.worker.bench.BenchPrompt;
 import io.inventiv.worker.bench.BenchReport;
 import io.inventiv.worker.bench.HttpStreamDriver;
+import io.inventiv.worker.bench.LoopbackHttp;
 import io.inventiv.worker.bench.LoadOptions;
 import io.inventiv.worker.bench.LoadPlan;
 import io.inventiv.worker.bench.LoadRunner;
@@ -12,9 +13,6 @@ import io.inventiv.worker.bench.Progress;
 import io.inventiv.worker.bench.SideProbe;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,20 +66,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Instant startedAt = Instant.now();
-        HttpClient client = HttpStreamDriver.newClient();
-        if (!reachable(client, base)) {
+        LoopbackHttp client = HttpStreamDriver.newClient(base);
+        if (!reachable(client)) {
             System.err.println("error: nothing answers at " + base);
             return 1;
         }
-        String modelName = model != null ? model : HttpStreamDriver.discoverModel(client, base);
+        String modelName = model != null ? model : HttpStreamDriver.discoverModel(client);
         if (modelName == null) {
             modelName = "default";
         }
         Progress progress = load.progress();
-        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, base, modelName, plan.promptTokens());
+        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, modelName, plan.promptTokens());
         progress.note(prompt.exact() ? "prompt: " + prompt.length() + " token ids from the server's /tokenize"
                 : "prompt: ~" + prompt.length() + " words of text (the server has no usable /tokenize)");
-        HttpStreamDriver driver = new HttpStreamDriver(client, base, modelName, prompt, load.sampling(),
+        HttpStreamDriver driver = new HttpStreamDriver(client, modelName, prompt, load.sampling(),
                 Duration.ofSeconds(requestTimeoutSeconds));
         SideProbe probe = probeIntervalMillis > 0
                 ? new SideProbe(base, List.of("/metrics", "/v1/models"), probeIntervalMillis) : null;
@@ -96,10 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Any HTTP answer will do: llama-server, vLLM and ours differ in what they answer here. */
-    private static boolean reachable(HttpClient client, URI base) throws InterruptedException {
-        try {
-            client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).timeout(Duration.ofSeconds(10))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+    private static boolean reachable(LoopbackHttp client) {
+        try (LoopbackHttp.Response response = client.get("/v1/models", Duration.ofSeconds(10))) {
+            response.text();
             return true;
         } catch (IOException e) {
             return false;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,11 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class HttpStreamDriverTest {
     private FakeOpenAiServer server;
-    private final HttpClient client = HttpStreamDriver.newClient();
+    private LoopbackHttp client;
 
     @BeforeEach
     void start() throws Exception {
         server = new FakeOpenAiServer();
+        client = HttpStreamDriver.newClient(server.base());
     }
 
     @AfterEach
@@ -27,14 +27,14 @@ class HttpStreamDriverTest {
     }
 
     private HttpStreamDriver driver(BenchPrompt prompt, Duration timeout) {
-        return new HttpStreamDriver(client, server.base(), "fake-model", prompt, BenchSampling.GREEDY, timeout);
+        return new HttpStreamDriver(client, "fake-model", prompt, BenchSampling.GREEDY, timeout);
     }
 
     @Test
     void framesAreTimedAsTheyArrive() throws Exception {
         server.firstTokenDelayMillis = 80;
         server.tokenGapMillis = 25;
-        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, server.base(), "fake-model", 8);
+        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, "fake-model", 8);
         StreamResult result = driver(prompt, Duration.ofSeconds(10)).run(0, 5);
         assertTrue(result.ok(), result.error());
         assertTrue(result.ttftMillis() >= 80, "TTFT " + result.ttftMillis());
@@ -51,7 +51,7 @@ class HttpStreamDriverTest {
 
     @Test
     void promptGoesAsExactTokenIdsRotatedPerRequest() throws Exception {
-        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, server.base(), "fake-model", 12);
+        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, "fake-model", 12);
         assertTrue(prompt.exact());
         HttpStreamDriver driver = driver(prompt, Duration.ofSeconds(10));
         driver.run(0, 1);
@@ -72,7 +72,7 @@ class HttpStreamDriverTest {
     @Test
     void withoutTokenizeThePromptIsApproximateText() throws Exception {
         server.tokenize = false;
-        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, server.base(), "fake-model", 10);
+        BenchPrompt prompt = HttpStreamDriver.preparePrompt(client, "fake-model", 10);
         assertFalse(prompt.exact());
         driver(prompt, Duration.ofSeconds(10)).run(3, 2);
         JsonNode body = server.completionBodies.get(0);
@@ -109,6 +109,6 @@ class HttpStreamDriverTest {
 
     @Test
     void modelIsDiscoveredFromTheModelList() throws Exception {
-        assertEquals("fake-model", HttpStreamDriver.discoverModel(client, server.base()));
+        assertEquals("fake-model", HttpStreamDriver.discoverModel(client));
     }
 }

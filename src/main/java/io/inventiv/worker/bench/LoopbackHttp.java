@@ -1,0 +1,347 @@
+package io.inventiv.worker.bench;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * A small blocking HTTP/1.1 client for the bench, with a pool of keep-alive connections.
+ *
+ * <p>Why not {@code java.net.http.HttpClient}: on 2 cores every wake-up of the client takes a
+ * core from llama.cpp's threads, and the JDK client wakes twice per frame (its selector thread
+ * reads, then hands the bytes to the reading thread) and spends ~1 ms of CPU per token in a
+ * short run. Here the thread that asked reads its own socket: one wake-up per frame, as in the
+ * raw in-process baseline, which the server is compared with. Loopback only (see
+ * {@link LoopbackUrl}), so there is no TLS, proxy or redirect to handle.
+ */
+public final class LoopbackHttp {
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private final String host;
+    private final int port;
+    private final Duration connectTimeout;
+    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+
+    public LoopbackHttp(URI base, Duration connectTimeout) {
+        this.host = base.getHost();
+        this.port = base.getPort() > 0 ? base.getPort() : 80;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Response get(String path, Duration readTimeout) throws IOException {
+        return send("GET", path, null, null, readTimeout);
+    }
+
+    public Response postJson(String path, String json, String accept, Duration readTimeout) throws IOException {
+        return send("POST", path, json.getBytes(StandardCharsets.UTF_8), accept, readTimeout);
+    }
+
+    /**
+     * Sends one request and returns once the status line and headers are read. The caller must
+     * close the response; a body read to its end gives the connection back to the pool.
+     */
+    private Response send(String method, String path, byte[] body, String accept, Duration readTimeout)
+            throws IOException {
+        byte[] head = requestHead(method, path, body, accept);
+        Connection pooled = idle.pollFirst();
+        if (pooled != null) {
+            try {
+                return pooled.exchange(head, body, readTimeout);
+            } catch (StaleConnection e) {
+                pooled.close(); // the server closed it while idle: the request never reached it
+            }
+        }
+        Connection fresh = new Connection();
+        try {
+            return fresh.exchange(head, body, readTimeout);
+        } catch (StaleConnection e) {
+            fresh.close();
+            throw new IOException("the server closed the connection without answering", e);
+        }
+    }
+
+    private byte[] requestHead(String method, String path, byte[] body, String accept) {
+        StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append(':').append(port).append("\r\n");
+        if (accept != null) {
+            head.append("Accept: ").append(accept).append("\r\n");
+        }
+        if (body != null) {
+            head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+        }
+        return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A response: status, headers (lower-case names) and a body that ends where HTTP says. */
+    public static final class Response implements Closeable {
+        private final int status;
+        private final Map<String, String> headers;
+        private final BodyStream body;
+
+        private Response(int status, Map<String, String> headers, BodyStream body) {
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        public InputStream body() {
+            return body;
+        }
+
+        /** The whole body as text (for small answers such as /v1/models). */
+        public String text() throws IOException {
+            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+
+    /** Thrown when a connection fails before any byte of an answer: safe to retry once. */
+    private static final class StaleConnection extends IOException {
+        StaleConnection(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private final class Connection {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        Connection() throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            out = socket.getOutputStream();
+        }
+
+        Response exchange(byte[] head, byte[] body, Duration readTimeout) throws IOException {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+            String statusLine;
+            try {
+                byte[] request = body == null ? head : concat(head, body);
+                out.write(request);
+                out.flush();
+                statusLine = readLine();
+            } catch (IOException e) {
+                throw new StaleConnection(e);
+            }
+            if (statusLine == null) {
+                throw new StaleConnection(null);
+            }
+            try {
+                return readResponse(statusLine);
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private Response readResponse(String statusLine) throws IOException {
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP/1.x status line: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            Map<String, String> headers = new HashMap<>();
+            int headerBytes = 0;
+            for (String line = readLine(); line != null && !line.isEmpty(); line = readLine()) {
+                headerBytes += line.length();
+                if (headerBytes > MAX_HEADER_BYTES) {
+                    throw new IOException("response headers over " + MAX_HEADER_BYTES + " bytes");
+                }
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            line.substring(colon + 1).trim());
+                }
+            }
+            boolean keepAlive = !"close".equalsIgnoreCase(headers.get("connection"));
+            BodyStream stream;
+            if (status == 204 || status == 304) {
+                stream = new BodyStream(this, keepAlive, BodyStream.Framing.LENGTH, 0);
+            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                stream = new BodyStream(this, keepAlive, BodyStream.Framing.CHUNKED, 0);
+            } else if (headers.containsKey("content-length")) {
+                stream = new BodyStream(this, keepAlive, BodyStream.Framing.LENGTH,
+                        Long.parseLong(headers.get("content-length")));
+            } else {
+                stream = new BodyStream(this, false, BodyStream.Framing.UNTIL_CLOSE, 0);
+            }
+            return new Response(status, headers, stream);
+        }
+
+        /** One CRLF-terminated line of ASCII, without the terminator; null at end of stream. */
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+                }
+                if (b == '\n') {
+                    String text = line.toString(StandardCharsets.ISO_8859_1);
+                    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+                }
+                if (line.size() >= MAX_HEADER_BYTES) {
+                    throw new IOException("line over " + MAX_HEADER_BYTES + " bytes");
+                }
+                line.write(b);
+            }
+        }
+
+        InputStream in() {
+            return in;
+        }
+
+        void release() {
+            idle.addFirst(this);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing left to do with a connection that failed to close
+            }
+        }
+
+        private static byte[] concat(byte[] a, byte[] b) {
+            byte[] all = new byte[a.length + b.length];
+            System.arraycopy(a, 0, all, 0, a.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
+        }
+    }
+
+    /**
+     * A response body as HTTP frames it. A read returns what one socket read delivered, so a
+     * stream's frames are seen as they arrive. Closing it before its end closes the connection.
+     */
+    private static final class BodyStream extends InputStream {
+        enum Framing { LENGTH, CHUNKED, UNTIL_CLOSE }
+
+        private final Connection connection;
+        private final boolean keepAlive;
+        private final Framing framing;
+        /** Bytes left in the body (LENGTH) or in the current chunk (CHUNKED). */
+        private long remaining;
+        private boolean ended;
+        private volatile boolean closed;
+
+        BodyStream(Connection connection, boolean keepAlive, Framing framing, long length) {
+            this.connection = connection;
+            this.keepAlive = keepAlive;
+            this.framing = framing;
+            this.remaining = length;
+            if (framing == Framing.LENGTH && length == 0) {
+                end();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (ended || closed) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            if (framing == Framing.CHUNKED && remaining == 0) {
+                remaining = nextChunkSize();
+                if (remaining == 0) {
+                    skipTrailers();
+                    end();
+                    return -1;
+                }
+            }
+            int wanted = framing == Framing.UNTIL_CLOSE ? length : (int) Math.min(length, remaining);
+            int n = connection.in().read(buffer, offset, wanted);
+            if (n < 0) {
+                if (framing == Framing.UNTIL_CLOSE) {
+                    end();
+                    return -1;
+                }
+                throw new IOException("connection closed in the middle of the body");
+            }
+            remaining -= framing == Framing.UNTIL_CLOSE ? 0 : n;
+            if (framing == Framing.CHUNKED && remaining == 0 && !"".equals(connection.readLine())) {
+                throw new IOException("chunk not followed by CRLF");
+            }
+            if (framing == Framing.LENGTH && remaining == 0) {
+                end();
+            }
+            return n;
+        }
+
+        private long nextChunkSize() throws IOException {
+            String line = connection.readLine();
+            if (line == null) {
+                throw new IOException("connection closed before the next chunk");
+            }
+            int extension = line.indexOf(';');
+            try {
+                return Long.parseLong((extension >= 0 ? line.substring(0, extension) : line).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size: " + line);
+            }
+        }
+
+        private void skipTrailers() throws IOException {
+            for (String line = connection.readLine(); line != null && !line.isEmpty(); line = connection.readLine()) {
+                // trailers carry nothing the bench reads
+            }
+        }
+
+        /** The body is complete: the connection can serve the next request. */
+        private void end() {
+            ended = true;
+            if (keepAlive) {
+                connection.release();
+            } else {
+                connection.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                if (!ended) {
+                    connection.close(); // unread bytes would corrupt the next exchange
+                }
+            }
+        }
+    }
+}
