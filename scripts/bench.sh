@@ -21,6 +21,7 @@ PROMPT_TOKENS=${BENCH_PROMPT_TOKENS:-96}
 MAX_TOKENS=${BENCH_MAX_TOKENS:-128}
 STREAMS=${BENCH_STREAMS:-"1 4"}
 ROUNDS=${BENCH_ROUNDS:-2}
+WARMUP_TOKENS=${BENCH_WARMUP_TOKENS:-64}
 ENGINE=${BENCH_ENGINE:-1}
 LLAMA_SERVER_BIN=${LLAMA_SERVER_BIN:-}
 # /metrics and /v1/models are timed during multi-stream loads only, once a second: a scrape costs
@@ -32,7 +33,8 @@ NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below i
 
 # The same JVM flags as `make run` for everything that generates; the client JVM is kept light
 # (C1 only) because on 2 cores every cycle it spends is taken from llama.cpp's threads.
-GEN_JVM=(-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
+read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx512m}"   # make run's JVM_OPTS
+GEN_JVM=("${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
 CLIENT_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
 # Extra JVM options for our server only, e.g. BENCH_SERVER_JVM_OPTS="-Xms16m" to try heap sizing.
 read -r -a SERVER_JVM_EXTRA <<< "${BENCH_SERVER_JVM_OPTS:-}"
@@ -59,7 +61,7 @@ fi
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "llama-server: ${LLAMA_SERVER_BIN:-not given}"
   echo "our server's JVM: ${GEN_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
-  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS"
+  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 per stream × $WARMUP_TOKENS tokens"
 } | tee "$OUT/machine.txt"
 
 server_pid=""
@@ -106,11 +108,14 @@ wait_quiet() {
   echo "$busy"
 }
 
-# Common load options: N streams, warm-up of one short request per stream, 4 (1 stream) or
-# 2 per stream measured requests, each exactly PROMPT_TOKENS in and MAX_TOKENS out.
+# Common load options: N streams, a warm-up of 2 requests of WARMUP_TOKENS per stream, then 4
+# (1 stream) or 2 per stream measured requests, each exactly PROMPT_TOKENS in and MAX_TOKENS out.
+# The warm-up lets the JIT compile the per-token path of whatever runs in Java (a server lives for
+# hours; a benchmark that measures its first seconds measures the interpreter): with 16 tokens,
+# our server still had 0.5 s of C2 compilation going on inside the measured requests.
 load_args() {
   local n=$1 requests=$(( $1 == 1 ? 4 : 2 * $1 ))
-  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $n --warmup-max-tokens 16 --requests $requests --repeats 1 --json --no-progress"
+  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $((2 * n)) --warmup-max-tokens $WARMUP_TOKENS --requests $requests --repeats 1 --json --no-progress"
 }
 
 failures=0

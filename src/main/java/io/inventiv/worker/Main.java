@@ -45,6 +45,8 @@ public final class Main {
     public static final Duration HEADER_READ_TIMEOUT = Duration.ofSeconds(20);
     /** Largest request body accepted; a chat of 2048 long messages still fits. */
     public static final long MAX_BODY_BYTES = 8L * 1024 * 1024;
+    /** Renders of /metrics done while the model loads, so that the first scrapes are cheap. */
+    static final int METRICS_WARM_UP_RENDERS = 300;
 
     private Main() {
     }
@@ -80,6 +82,9 @@ public final class Main {
         GracefulShutdown shutdown = new GracefulShutdown(state, accessLog, server, config.drainTimeoutSeconds());
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "graceful-shutdown"));
 
+        // While the model loads (native code, one core), a spare core warms the /metrics writer.
+        Thread.ofPlatform().daemon().name("metrics-warm-up").priority(Thread.MIN_PRIORITY)
+                .start(() -> MetricsService.warmUp(metrics, METRICS_WARM_UP_RENDERS));
         long loadStart = System.nanoTime();
         Engine engine;
         try {

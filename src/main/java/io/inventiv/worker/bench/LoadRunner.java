@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoadRunner {
     /** Called around each measured phase, e.g. to start and stop the side probe. */
     public interface PhaseListener {
+        /** The warm-up begins; it is followed by the first measured phase. */
+        default void warmupStarted() {
+        }
+
         default void phaseStarted(String name) {
         }
 
@@ -34,6 +38,7 @@ public final class LoadRunner {
     /** The measured phases; the warm-up is run but not returned. */
     public List<PhaseResult> run(LoadPlan plan, PhaseListener listener) throws InterruptedException {
         if (plan.warmupRequests() > 0) {
+            listener.warmupStarted();
             runPhase("warm-up", plan.concurrency(), plan.warmupRequests(), 0, plan.warmupMaxTokens());
         }
         List<PhaseResult> phases = new ArrayList<>();

@@ -22,6 +22,7 @@ public final class SideProbe implements LoadRunner.PhaseListener {
     private final Map<String, List<Double>> latencies = new LinkedHashMap<>();
     private final Map<String, Map<String, Integer>> statuses = new LinkedHashMap<>();
     private volatile boolean running;
+    private volatile boolean recording;
     private Thread thread;
 
     public SideProbe(URI base, List<String> paths, long intervalMillis) {
@@ -34,20 +35,38 @@ public final class SideProbe implements LoadRunner.PhaseListener {
         }
     }
 
+    /**
+     * Probes from the warm-up on, unrecorded: a monitoring agent scrapes a server all its life,
+     * so the server's side paths are measured warm, as the generation path is.
+     */
+    @Override
+    public void warmupStarted() {
+        startLoop();
+    }
+
     @Override
     public void phaseStarted(String name) {
-        running = true;
-        thread = Thread.ofPlatform().daemon().name("bench-side-probe").start(this::loop);
+        startLoop();
+        recording = true;
     }
 
     @Override
     public void phaseEnded(String name) {
+        recording = false;
         running = false;
         thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        thread = null;
+    }
+
+    private void startLoop() {
+        if (thread == null) {
+            running = true;
+            thread = Thread.ofPlatform().daemon().name("bench-side-probe").start(this::loop);
         }
     }
 
@@ -77,6 +96,7 @@ public final class SideProbe implements LoadRunner.PhaseListener {
     }
 
     private void probe(String path) {
+        boolean recorded = recording;
         long start = System.nanoTime();
         String status;
         try (LoopbackHttp.Response response = client.get(path, Duration.ofSeconds(10))) {
@@ -85,8 +105,8 @@ public final class SideProbe implements LoadRunner.PhaseListener {
         } catch (IOException e) {
             status = "io";
         }
-        if (!running && Thread.currentThread().isInterrupted()) {
-            return; // the phase ended mid-request: not a sample
+        if (!recorded || !recording) {
+            return; // a warm-up probe, or the phase ended mid-request: not a sample
         }
         double millis = (System.nanoTime() - start) / 1e6;
         synchronized (this) {

@@ -43,7 +43,7 @@ public final class MetricsService implements HttpService {
     }
 
     private void scrape(ServerRequest req, ServerResponse res) throws InterruptedException {
-        Future<byte[]> body = renderer.submit(this::render);
+        Future<byte[]> body = renderer.submit(() -> render(writer, metrics));
         byte[] text;
         try {
             text = body.get();
@@ -54,8 +54,23 @@ public final class MetricsService implements HttpService {
         res.send(text);
     }
 
+    /**
+     * Renders the exposition {@code times} times and throws it away, so that the JIT has compiled
+     * the writer before the first real scrape. Cold, a scrape takes 10-25 ms of CPU, and it takes
+     * a few hundred scrapes (an hour of a 15 s scrape interval) to get under 1 ms: on 2 busy cores
+     * those first scrapes are what a monitoring agent sees. Meant to run while the model loads,
+     * when a core is idle anyway (about 0.6 s of CPU for 300 renders).
+     */
+    public static void warmUp(VllmMetrics metrics, int times) {
+        PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
+                .setIncludeCreatedTimestamps(false).build();
+        for (int i = 0; i < times; i++) {
+            render(writer, metrics);
+        }
+    }
+
     /** The current exposition; the queue gauges are read here, at this instant. */
-    byte[] render() {
+    private static byte[] render(PrometheusTextFormatWriter writer, VllmMetrics metrics) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(48 * 1024);
         try {
             writer.write(body, metrics.scrape());
