@@ -58,8 +58,8 @@ public final class MetricsService implements HttpService {
      * Renders the exposition {@code times} times and throws it away, so that the JIT has compiled
      * the writer before the first real scrape. Cold, a scrape takes 10-25 ms of CPU, and it takes
      * a few hundred scrapes (an hour of a 15 s scrape interval) to get under 1 ms: on 2 busy cores
-     * those first scrapes are what a monitoring agent sees. Meant to run while the model loads,
-     * when a core is idle anyway (about 0.6 s of CPU for 300 renders).
+     * those first scrapes are what a monitoring agent sees. Costs about 0.6 s of CPU for 300
+     * renders, once, just after the server becomes ready.
      */
     public static void warmUp(VllmMetrics metrics, int times) {
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
