@@ -20,9 +20,9 @@ N_CTX=${BENCH_N_CTX:-2048}              # per slot, as the server's N_CTX
 PROMPT_TOKENS=${BENCH_PROMPT_TOKENS:-96}
 MAX_TOKENS=${BENCH_MAX_TOKENS:-128}
 STREAMS=${BENCH_STREAMS:-"1 4"}
-ROUNDS=${BENCH_ROUNDS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP_TOKENS=${BENCH_WARMUP_TOKENS:-64}
-ENGINE=${BENCH_ENGINE:-1}
+ENGINE=${BENCH_ENGINE:-0}
 LLAMA_SERVER_BIN=${LLAMA_SERVER_BIN:-}
 # /metrics and /v1/models are timed during multi-stream loads only, once a second: a scrape costs
 # the server CPU that llama.cpp's threads then lack, so the 1-stream decode and TTFT figures are
