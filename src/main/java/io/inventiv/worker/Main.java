@@ -45,8 +45,6 @@ public final class Main {
     public static final Duration HEADER_READ_TIMEOUT = Duration.ofSeconds(20);
     /** Largest request body accepted; a chat of 2048 long messages still fits. */
     public static final long MAX_BODY_BYTES = 8L * 1024 * 1024;
-    /** Renders of /metrics done while the model loads, so that the first scrapes are cheap. */
-    static final int METRICS_WARM_UP_RENDERS = 300;
 
     private Main() {
     }
@@ -96,9 +94,6 @@ public final class Main {
         metrics.bind(engine);
         shutdown.engineLoaded(engine);
         state.markReady(engine);
-        // Not before ready: during the load it slowed loading by 0.5 s (measured, 2 cores).
-        Thread.ofPlatform().daemon().name("metrics-warm-up")
-                .start(() -> MetricsService.warmUp(metrics, METRICS_WARM_UP_RENDERS));
         System.out.printf("model loaded in %d ms; serving %s%n", (System.nanoTime() - loadStart) / 1_000_000,
                 config.servedModelNames());
         try {

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /metrics} in the Prometheus text format 0.0.4: no timestamps, no created series.
@@ -24,9 +25,12 @@ import java.util.concurrent.Future;
  * also means a burst of scrapes can never use more than one core.
  */
 public final class MetricsService implements HttpService {
+    static final int WARM_UP_RENDERS = 300;
+
     private final VllmMetrics metrics;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
             .setIncludeCreatedTimestamps(false).build();
+    private final AtomicBoolean warmUpStarted = new AtomicBoolean();
     private final ExecutorService renderer = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "metrics-render");
         thread.setDaemon(true);
@@ -43,6 +47,9 @@ public final class MetricsService implements HttpService {
     }
 
     private void scrape(ServerRequest req, ServerResponse res) throws InterruptedException {
+        if (!warmUpStarted.getAndSet(true)) {
+            Thread.ofPlatform().daemon().name("metrics-warm-up").start(() -> warmUp(metrics, WARM_UP_RENDERS));
+        }
         Future<byte[]> body = renderer.submit(() -> render(writer, metrics));
         byte[] text;
         try {
@@ -55,13 +62,14 @@ public final class MetricsService implements HttpService {
     }
 
     /**
-     * Renders the exposition {@code times} times and throws it away, so that the JIT has compiled
-     * the writer before the first real scrape. Cold, a scrape takes 10-25 ms of CPU, and it takes
-     * a few hundred scrapes (an hour of a 15 s scrape interval) to get under 1 ms: on 2 busy cores
-     * those first scrapes are what a monitoring agent sees. Costs about 0.6 s of CPU for 300
-     * renders, once, just after the server becomes ready.
+     * Renders the exposition {@code times} times and throws it away, so that the JIT compiles the
+     * writer. Cold, a scrape takes 10-25 ms of CPU, and it takes a few hundred scrapes (over an
+     * hour at a 15 s interval) to get under 1 ms; on 2 busy cores those slow scrapes are what a
+     * monitoring agent sees. About 0.6 s of CPU for 300 renders. Started by the first scrape, on
+     * its own thread: a server nobody scrapes never pays it (before ready it slowed the model load
+     * by 0.5 s; just after ready it competed with the first requests).
      */
-    public static void warmUp(VllmMetrics metrics, int times) {
+    static void warmUp(VllmMetrics metrics, int times) {
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
                 .setIncludeCreatedTimestamps(false).build();
         for (int i = 0; i < times; i++) {
