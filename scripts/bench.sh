@@ -2,7 +2,7 @@
 # scripts/bench.sh: what `make bench` runs. On the benchmark model (Qwen2.5-0.5B's shapes and
 # Q4_K_M encodings, random weights), runs the same streamed load against
 #   raw     de.kherud:llama in process, no HTTP: the baseline
-#   engine  our engine in process, no HTTP (BENCH_ENGINE=0 skips it)
+#   engine  our engine in process, no HTTP (only with BENCH_ENGINE=1)
 #   ours    our server over HTTP on 127.0.0.1
 #   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
 # for 1 stream (1 slot) and 4 streams (4 slots), in interleaved rounds (the machine is noisy),
