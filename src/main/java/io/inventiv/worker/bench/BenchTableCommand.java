@@ -3,8 +3,9 @@ package io.inventiv.worker.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -24,21 +25,23 @@ public final class BenchTableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<BenchReport> reports = read(folder);
+        Map<String, BenchReport> byFile = read(folder);
+        List<BenchReport> reports = List.copyOf(byFile.values());
         if (reports.isEmpty()) {
             System.err.println("error: no bench reports in " + folder);
             return 1;
         }
         BenchTable.Summary summary = BenchTable.summarize(reports);
-        String table = BenchTable.markdown(summary);
+        String table = BenchTable.markdown(summary) + PairedRounds.markdown(byFile);
         Files.writeString(folder.resolve("table.md"), table);
         Files.writeString(folder.resolve("summary.json"), BenchReport.JSON.writeValueAsString(summary));
         System.out.print(table);
         return 0;
     }
 
-    static List<BenchReport> read(Path folder) throws IOException {
-        List<BenchReport> reports = new ArrayList<>();
+    /** The reports by file name, in file-name order. */
+    static Map<String, BenchReport> read(Path folder) throws IOException {
+        Map<String, BenchReport> reports = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString();
@@ -59,7 +62,7 @@ public final class BenchTableCommand implements Callable<Integer> {
                     report = withProcess(report, BenchReport.JSON.readValue(facts.toFile(),
                             BenchReport.ProcessFacts.class));
                 }
-                reports.add(report);
+                reports.put(name, report);
             }
         }
         return reports;

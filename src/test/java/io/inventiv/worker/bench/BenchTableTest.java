@@ -84,14 +84,29 @@ class BenchTableTest {
         Files.writeString(folder.resolve("ours-s1-r1.proc.json"),
                 "{\"load_millis\": 640, \"ready_millis\": 1700, \"peak_rss_bytes\": 600000000, \"cpu_seconds\": 30.5}\n");
         Files.writeString(folder.resolve("summary.json"), "{}"); // an earlier table's output is skipped
-        List<BenchReport> read = BenchTableCommand.read(folder);
-        assertEquals(1, read.size());
-        BenchReport back = read.get(0);
+        Map<String, BenchReport> read = BenchTableCommand.read(folder);
+        assertEquals(List.of("ours-s1-r1.json"), List.copyOf(read.keySet()));
+        BenchReport back = read.get("ours-s1-r1.json");
         assertEquals(640L, back.process().loadMillis());
         assertEquals(1700L, back.process().readyMillis());
         assertEquals(30.5, back.process().cpuSeconds());
         assertEquals(ours.overall().ttftMs(), back.overall().ttftMs());
         assertEquals(ours.overall().streamDecodeTokPerS().p50(), back.overall().streamDecodeTokPerS().p50());
         assertEquals(2.0, back.probes().get(0).latencyMs().p99());
+    }
+
+    @Test
+    void perRoundRatiosPairTheRunsOfEachRound() {
+        Map<String, BenchReport> runs = new java.util.LinkedHashMap<>();
+        // Round 1 is fast for both, round 2 slow for both: the medians would pair 40 with 30.
+        runs.put("raw-s1-r1.json", report("raw", 1, 800, 40, 10, null, null));
+        runs.put("ours-s1-r1.json", report("ours", 1, 810, 38, 10, null, null));
+        runs.put("raw-s1-r2.json", report("raw", 1, 700, 30, 10, null, null));
+        runs.put("ours-s1-r2.json", report("ours", 1, 690, 30, 10, null, null));
+        runs.put("raw-s1-r3.json", report("raw", 1, 750, 36, 10, null, null)); // ours failed to run
+        String table = PairedRounds.markdown(runs);
+        assertTrue(table.contains("| decode tok/s per stream (p50), ours ÷ raw | 1 | 0.950, 1.000 | 0.975 |"), table);
+        assertTrue(table.contains("| TTFT p50 ms, ours − raw | 1 | +10.0, -10.0 | +0.0 |"), table);
+        assertEquals("", PairedRounds.markdown(Map.of("raw-s1-r1.json", runs.get("raw-s1-r1.json"))));
     }
 }

@@ -1,0 +1,74 @@
+package io.inventiv.worker.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ours ÷ raw per round. In a round, {@code scripts/bench.sh} runs the targets one right after the
+ * other, so a pair of runs from the same round shares the machine's state. On a machine whose speed
+ * drifts by 20% within minutes, the median of these per-round ratios is steadier than the ratio
+ * of the two medians, which may come from different rounds. Rounds are read from the report file
+ * names the script writes: {@code LABEL-sSTREAMS-rROUND.json}.
+ */
+public final class PairedRounds {
+    private static final Pattern NAME = Pattern.compile("(.+)-s(\\d+)-r(\\d+)\\.json");
+
+    /** A figure compared per round: a ratio, or a difference in its own unit. */
+    record Figure(String name, Function<BenchReport, Double> value, boolean difference, String format) {
+    }
+
+    static final List<Figure> FIGURES = List.of(
+            new Figure("decode tok/s per stream (p50)", r -> r.overall().streamDecodeTokPerS().p50(), false, "%.3f"),
+            new Figure("aggregate tok/s", r -> r.overall().aggregateTokPerS(), false, "%.3f"),
+            new Figure("TTFT p50 ms, ours − raw", r -> r.overall().ttftMs().p50(), true, "%+.1f"));
+
+    private PairedRounds() {
+    }
+
+    /** Markdown, one line per stream count and figure; empty when no round has both targets. */
+    public static String markdown(Map<String, BenchReport> reportsByFileName) {
+        // streams -> round -> label -> report
+        Map<Integer, Map<Integer, Map<String, BenchReport>>> byStreams = new TreeMap<>();
+        reportsByFileName.forEach((fileName, report) -> {
+            Matcher name = NAME.matcher(fileName);
+            if (name.matches()) {
+                byStreams.computeIfAbsent(Integer.parseInt(name.group(2)), n -> new TreeMap<>())
+                        .computeIfAbsent(Integer.parseInt(name.group(3)), r -> new TreeMap<>())
+                        .put(name.group(1), report);
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        for (var streams : byStreams.entrySet()) {
+            for (Figure figure : FIGURES) {
+                List<Double> perRound = new ArrayList<>();
+                for (Map<String, BenchReport> round : streams.getValue().values()) {
+                    BenchReport ours = round.get(BenchTable.OURS);
+                    BenchReport raw = round.get(BenchTable.RAW);
+                    Double a = ours == null ? null : figure.value().apply(ours);
+                    Double b = raw == null ? null : figure.value().apply(raw);
+                    if (a != null && b != null && (figure.difference() || b != 0)) {
+                        perRound.add(figure.difference() ? a - b : a / b);
+                    }
+                }
+                if (perRound.isEmpty()) {
+                    continue;
+                }
+                if (out.isEmpty()) {
+                    out.append("\n| per round, ours vs raw | streams | rounds | median |\n|---|---:|---|---:|\n");
+                }
+                List<String> values = perRound.stream().map(v -> String.format(Locale.ROOT, figure.format(), v)).toList();
+                out.append("| ").append(figure.name()).append(figure.difference() ? "" : ", ours ÷ raw").append(" | ")
+                        .append(streams.getKey()).append(" | ").append(String.join(", ", values)).append(" | ")
+                        .append(String.format(Locale.ROOT, figure.format(), Distribution.median(perRound)))
+                        .append(" |\n");
+            }
+        }
+        return out.toString();
+    }
+}
