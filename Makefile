@@ -53,7 +53,7 @@ demo-model: build ## Write a tiny offline qwen2 GGUF to models/demo-model.gguf
 bench-model: build ## Write a Qwen2.5-0.5B-shaped Q4_K_M GGUF (random weights: same cost, meaningless text)
 	@[ -f "$(BENCH_MODEL)" ] || $(JAVA) -jar $(JAR) bench-model --output $(BENCH_MODEL)
 
-bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN=...), ~10 min on 2 cores
+bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN=...), ~8-10 min on 2 cores
 	LLAMA_SERVER_BIN="$(LLAMA_SERVER_BIN)" BENCH_JVM_OPTS="$(JVM_OPTS)" bash scripts/bench.sh
 
 soak: build ## Reliability run: 8 clients, 10% disconnects, for SOAK_S seconds (default 600); report in target/soak
