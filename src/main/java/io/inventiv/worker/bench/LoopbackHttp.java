@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,9 +89,9 @@ public final class LoopbackHttp {
     public static final class Response implements Closeable {
         private final int status;
         private final Map<String, String> headers;
-        private final BodyStream body;
+        private final HttpBody body;
 
-        private Response(int status, Map<String, String> headers, BodyStream body) {
+        private Response(int status, Map<String, String> headers, HttpBody body) {
             this.status = status;
             this.headers = headers;
             this.body = body;
@@ -126,7 +127,7 @@ public final class LoopbackHttp {
         }
     }
 
-    private final class Connection {
+    private final class Connection implements HttpBody.Source {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
@@ -147,6 +148,9 @@ public final class LoopbackHttp {
                 out.write(request);
                 out.flush();
                 statusLine = readLine();
+            } catch (SocketTimeoutException e) {
+                close(); // the server is slow, not gone: sending the request again would not help
+                throw e;
             } catch (IOException e) {
                 throw new StaleConnection(e);
             }
@@ -181,22 +185,22 @@ public final class LoopbackHttp {
                 }
             }
             boolean keepAlive = !"close".equalsIgnoreCase(headers.get("connection"));
-            BodyStream stream;
+            HttpBody stream;
             if (status == 204 || status == 304) {
-                stream = new BodyStream(this, keepAlive, BodyStream.Framing.LENGTH, 0);
+                stream = new HttpBody(this, keepAlive, HttpBody.Framing.LENGTH, 0);
             } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                stream = new BodyStream(this, keepAlive, BodyStream.Framing.CHUNKED, 0);
+                stream = new HttpBody(this, keepAlive, HttpBody.Framing.CHUNKED, 0);
             } else if (headers.containsKey("content-length")) {
-                stream = new BodyStream(this, keepAlive, BodyStream.Framing.LENGTH,
+                stream = new HttpBody(this, keepAlive, HttpBody.Framing.LENGTH,
                         Long.parseLong(headers.get("content-length")));
             } else {
-                stream = new BodyStream(this, false, BodyStream.Framing.UNTIL_CLOSE, 0);
+                stream = new HttpBody(this, false, HttpBody.Framing.UNTIL_CLOSE, 0);
             }
             return new Response(status, headers, stream);
         }
 
-        /** One CRLF-terminated line of ASCII, without the terminator; null at end of stream. */
-        String readLine() throws IOException {
+        @Override
+        public String readLine() throws IOException {
             ByteArrayOutputStream line = new ByteArrayOutputStream(64);
             while (true) {
                 int b = in.read();
@@ -214,15 +218,18 @@ public final class LoopbackHttp {
             }
         }
 
-        InputStream in() {
+        @Override
+        public InputStream in() {
             return in;
         }
 
-        void release() {
+        @Override
+        public void release() {
             idle.addFirst(this);
         }
 
-        void close() {
+        @Override
+        public void close() {
             try {
                 socket.close();
             } catch (IOException ignored) {
@@ -235,113 +242,6 @@ public final class LoopbackHttp {
             System.arraycopy(a, 0, all, 0, a.length);
             System.arraycopy(b, 0, all, a.length, b.length);
             return all;
-        }
-    }
-
-    /**
-     * A response body as HTTP frames it. A read returns what one socket read delivered, so a
-     * stream's frames are seen as they arrive. Closing it before its end closes the connection.
-     */
-    private static final class BodyStream extends InputStream {
-        enum Framing { LENGTH, CHUNKED, UNTIL_CLOSE }
-
-        private final Connection connection;
-        private final boolean keepAlive;
-        private final Framing framing;
-        /** Bytes left in the body (LENGTH) or in the current chunk (CHUNKED). */
-        private long remaining;
-        private boolean ended;
-        private volatile boolean closed;
-
-        BodyStream(Connection connection, boolean keepAlive, Framing framing, long length) {
-            this.connection = connection;
-            this.keepAlive = keepAlive;
-            this.framing = framing;
-            this.remaining = length;
-            if (framing == Framing.LENGTH && length == 0) {
-                end();
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (ended || closed) {
-                return -1;
-            }
-            if (length == 0) {
-                return 0;
-            }
-            if (framing == Framing.CHUNKED && remaining == 0) {
-                remaining = nextChunkSize();
-                if (remaining == 0) {
-                    skipTrailers();
-                    end();
-                    return -1;
-                }
-            }
-            int wanted = framing == Framing.UNTIL_CLOSE ? length : (int) Math.min(length, remaining);
-            int n = connection.in().read(buffer, offset, wanted);
-            if (n < 0) {
-                if (framing == Framing.UNTIL_CLOSE) {
-                    end();
-                    return -1;
-                }
-                throw new IOException("connection closed in the middle of the body");
-            }
-            remaining -= framing == Framing.UNTIL_CLOSE ? 0 : n;
-            if (framing == Framing.CHUNKED && remaining == 0 && !"".equals(connection.readLine())) {
-                throw new IOException("chunk not followed by CRLF");
-            }
-            if (framing == Framing.LENGTH && remaining == 0) {
-                end();
-            }
-            return n;
-        }
-
-        private long nextChunkSize() throws IOException {
-            String line = connection.readLine();
-            if (line == null) {
-                throw new IOException("connection closed before the next chunk");
-            }
-            int extension = line.indexOf(';');
-            try {
-                return Long.parseLong((extension >= 0 ? line.substring(0, extension) : line).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size: " + line);
-            }
-        }
-
-        private void skipTrailers() throws IOException {
-            for (String line = connection.readLine(); line != null && !line.isEmpty(); line = connection.readLine()) {
-                // trailers carry nothing the bench reads
-            }
-        }
-
-        /** The body is complete: the connection can serve the next request. */
-        private void end() {
-            ended = true;
-            if (keepAlive) {
-                connection.release();
-            } else {
-                connection.close();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                if (!ended) {
-                    connection.close(); // unread bytes would corrupt the next exchange
-                }
-            }
         }
     }
 }
