@@ -1,0 +1,40 @@
+package io.inventiv.worker.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The side probe: it starts with the warm-up, and records only what the measured phase sees. */
+class SideProbeTest {
+    @Test
+    void warmUpProbesAreSentButNotRecorded() throws Exception {
+        try (FakeOpenAiServer server = new FakeOpenAiServer()) {
+            SideProbe probe = new SideProbe(server.base(), List.of("/metrics"), 10);
+            probe.warmupStarted();
+            awaitHits(server, 3);
+            probe.phaseStarted("repeat 1/1");
+            int beforePhase = server.metricsHits.get();
+            awaitHits(server, beforePhase + 3);
+            probe.phaseEnded("repeat 1/1");
+            int total = server.metricsHits.get();
+
+            ProbeStats stats = probe.stats().get(0);
+            assertTrue(stats.latencyMs().count() >= 2, "recorded during the phase: " + stats.latencyMs().count());
+            // At most one probe was in flight when the phase began; every warm-up hit before it is left out.
+            assertTrue(stats.latencyMs().count() <= total - beforePhase + 1,
+                    stats.latencyMs().count() + " recorded of " + total + " hits, " + beforePhase + " before the phase");
+            assertEquals(Map.of("200", stats.latencyMs().count()), stats.statuses());
+        }
+    }
+
+    private static void awaitHits(FakeOpenAiServer server, int hits) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (server.metricsHits.get() < hits && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(server.metricsHits.get() >= hits, "the probe did not reach " + hits + " hits");
+    }
+}
