@@ -33,7 +33,7 @@ NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below i
 
 # The same JVM flags as `make run` for everything that generates; the client JVM is kept light
 # (C1 only) because on 2 cores every cycle it spends is taken from llama.cpp's threads.
-read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx512m}"   # make run's JVM_OPTS
+read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000}"   # make run's JVM_OPTS
 GEN_JVM=("${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
 CLIENT_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
 # Extra JVM options for our server only, e.g. BENCH_SERVER_JVM_OPTS="-Xms16m" to try heap sizing.
