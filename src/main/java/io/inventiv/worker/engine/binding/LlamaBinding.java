@@ -96,8 +96,8 @@ public final class LlamaBinding {
      * tokenization runs on threads with large stacks, and longer runs are refused.
      */
     public int[] tokenize(String text) {
-        TokenizerGuard.requireShortRuns(text);
-        Future<int[]> tokens = TokenizerGuard.EXECUTOR.submit(() -> model.encode(text));
+        int longestRun = TokenizerGuard.requireShortRuns(text);
+        Future<int[]> tokens = TokenizerGuard.submit(longestRun, () -> model.encode(text));
         try {
             return tokens.get();
         } catch (ExecutionException e) {
