@@ -4,7 +4,6 @@ import io.inventiv.worker.engine.Engine;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationEvent;
 import io.inventiv.worker.engine.SamplingRequest;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,10 +36,7 @@ public final class EngineDriver implements StreamDriver {
         } catch (RuntimeException e) {
             return StreamResult.failed("refused", e.getMessage(), start, System.nanoTime());
         }
-        long first = 0;
-        long last = 0;
-        int deltas = 0;
-        long[] gaps = new long[maxTokens];
+        DeltaClock clock = new DeltaClock(start);
         while (true) {
             GenerationEvent event = generation.poll(STALL_MILLIS);
             long now = System.nanoTime();
@@ -49,19 +45,10 @@ public final class EngineDriver implements StreamDriver {
                 return StreamResult.failed("stalled", "no event for " + STALL_MILLIS + " ms", start, now);
             }
             switch (event) {
-                case GenerationEvent.Delta delta -> {
-                    if (deltas == 0) {
-                        first = now;
-                    } else if (deltas - 1 < gaps.length) {
-                        gaps[deltas - 1] = now - last;
-                    }
-                    last = now;
-                    deltas++;
-                }
+                case GenerationEvent.Delta delta -> clock.onDelta(now);
                 case GenerationEvent.Finished finished -> {
-                    return new StreamResult(null, null, start, first, last, now, deltas,
-                            finished.result().completionTokens(), finished.result().promptTokens(),
-                            Arrays.copyOf(gaps, Math.max(0, Math.min(gaps.length, deltas - 1))));
+                    return clock.result(null, null, now, finished.result().completionTokens(),
+                            finished.result().promptTokens());
                 }
                 case GenerationEvent.Failed failed -> {
                     return StreamResult.failed("failed", failed.message(), start, now);

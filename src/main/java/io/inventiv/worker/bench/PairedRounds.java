@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * other, so a pair of runs from the same round shares the machine's state. On a machine whose speed
  * drifts by 20% within minutes, the median of these per-round ratios is steadier than the ratio
  * of the two medians, which may come from different rounds. Rounds are read from the report file
- * names the script writes: {@code LABEL-sSTREAMS-rROUND.json}.
+ * names the script writes ({@code LABEL-sSTREAMS-rROUND.json}); the label is the report's own.
  */
 public final class PairedRounds {
-    private static final Pattern NAME = Pattern.compile("(.+)-s(\\d+)-r(\\d+)\\.json");
+    private static final Pattern NAME = Pattern.compile(".+-s(\\d+)-r(\\d+)\\.json");
 
     /** A figure compared per round: a ratio, or a difference in its own unit. */
     record Figure(String name, Function<BenchReport, Double> value, boolean difference, String format) {
@@ -38,9 +38,9 @@ public final class PairedRounds {
         reportsByFileName.forEach((fileName, report) -> {
             Matcher name = NAME.matcher(fileName);
             if (name.matches()) {
-                byStreams.computeIfAbsent(Integer.parseInt(name.group(2)), n -> new TreeMap<>())
-                        .computeIfAbsent(Integer.parseInt(name.group(3)), r -> new TreeMap<>())
-                        .put(name.group(1), report);
+                byStreams.computeIfAbsent(Integer.parseInt(name.group(1)), n -> new TreeMap<>())
+                        .computeIfAbsent(Integer.parseInt(name.group(2)), r -> new TreeMap<>())
+                        .put(BenchTable.labelOf(report), report);
             }
         });
         StringBuilder out = new StringBuilder();

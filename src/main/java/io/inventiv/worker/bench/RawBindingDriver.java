@@ -64,10 +64,7 @@ public final class RawBindingDriver implements StreamDriver {
         PromptField.put(parameters, Arrays.stream(tokens).mapToObj(Integer::toString)
                 .collect(Collectors.joining(",", "[", "]")));
         long start = System.nanoTime();
-        long first = 0;
-        long last = 0;
-        int outputs = 0;
-        long[] gaps = new long[Math.max(0, maxTokens)];
+        DeltaClock clock = new DeltaClock(start);
         try {
             LlamaIterator iterator = (LlamaIterator) model.generate(parameters).iterator();
             while (iterator.hasNext()) {
@@ -76,20 +73,13 @@ public final class RawBindingDriver implements StreamDriver {
                 if (!iterator.hasNext()) {
                     break; // the final output carries the stop flag, not a token
                 }
-                if (outputs == 0) {
-                    first = now;
-                } else if (outputs - 1 < gaps.length) {
-                    gaps[outputs - 1] = now - last;
-                }
-                last = now;
-                outputs++;
+                clock.onDelta(now);
                 output.text.length(); // read like a consumer would; the string is already built
             }
         } catch (RuntimeException e) {
             return StreamResult.failed("native", e.toString(), start, System.nanoTime());
         }
-        return new StreamResult(null, null, start, first, last, System.nanoTime(), outputs, outputs, tokens.length,
-                Arrays.copyOf(gaps, Math.max(0, Math.min(gaps.length, outputs - 1))));
+        return clock.result(null, null, System.nanoTime(), clock.deltas(), tokens.length);
     }
 
     /** The binding only takes a text prompt publicly; its parameter map also takes token ids. */

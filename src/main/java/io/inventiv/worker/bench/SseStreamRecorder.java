@@ -2,7 +2,6 @@ package io.inventiv.worker.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Arrays;
 
 /**
  * Turns the lines of an OpenAI-style SSE stream into timings, fed one line at a time with the
@@ -17,11 +16,7 @@ import java.util.Arrays;
 public final class SseStreamRecorder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final long startNanos;
-    private long firstContentNanos;
-    private long lastContentNanos;
-    private int contentDeltas;
-    private long[] gaps = new long[64];
+    private final DeltaClock clock;
     private int usageCompletionTokens = -1;
     private int usagePromptTokens = -1;
     private boolean finished;
@@ -29,7 +24,7 @@ public final class SseStreamRecorder {
     private String errorFrame;
 
     public SseStreamRecorder(long startNanos) {
-        this.startNanos = startNanos;
+        this.clock = new DeltaClock(startNanos);
     }
 
     /** One line of the body, without its line terminator, read at {@code atNanos}. */
@@ -57,7 +52,7 @@ public final class SseStreamRecorder {
         String text = choice.has("delta") ? choice.path("delta").path("content").asText("")
                 : choice.path("text").asText("");
         if (!text.isEmpty()) {
-            onContent(atNanos);
+            clock.onDelta(atNanos);
         }
         if (!choice.path("finish_reason").isMissingNode() && !choice.path("finish_reason").isNull()) {
             finished = true;
@@ -67,19 +62,6 @@ public final class SseStreamRecorder {
             usageCompletionTokens = usage.path("completion_tokens").asInt(-1);
             usagePromptTokens = usage.path("prompt_tokens").asInt(-1);
         }
-    }
-
-    private void onContent(long atNanos) {
-        if (contentDeltas == 0) {
-            firstContentNanos = atNanos;
-        } else {
-            if (contentDeltas - 1 == gaps.length) {
-                gaps = Arrays.copyOf(gaps, gaps.length * 2);
-            }
-            gaps[contentDeltas - 1] = atNanos - lastContentNanos;
-        }
-        lastContentNanos = atNanos;
-        contentDeltas++;
     }
 
     /** The result once the body ended (or broke) at {@code endNanos}. */
@@ -93,10 +75,8 @@ public final class SseStreamRecorder {
             errorKind = "truncated";
             error = "stream ended without a finish_reason or [DONE]";
         }
-        int completionTokens = usageCompletionTokens >= 0 ? usageCompletionTokens : contentDeltas;
-        long[] interToken = Arrays.copyOf(gaps, Math.max(0, contentDeltas - 1));
-        return new StreamResult(errorKind, error, startNanos, firstContentNanos, lastContentNanos, endNanos,
-                contentDeltas, completionTokens, usagePromptTokens, interToken);
+        int completionTokens = usageCompletionTokens >= 0 ? usageCompletionTokens : clock.deltas();
+        return clock.result(errorKind, error, endNanos, completionTokens, usagePromptTokens);
     }
 
     private static String abbreviate(String text) {
