@@ -1,5 +1,6 @@
 package io.inventiv.worker;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -57,6 +58,20 @@ public final class Main {
         Runtime.getRuntime().halt(exitCode);
     }
 
+    /** Where and how the server listens. */
+    static WebServerConfig.Builder listener(ServerConfig config) {
+        return WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // Each token is one small write. With Nagle's algorithm, a write made while the last
+                // one is unacknowledged waits for the client's delayed ACK, up to 40 ms: measured on
+                // /metrics with curl, 44 ms against 0.9 ms without. Uvicorn, under vLLM, sets
+                // TCP_NODELAY on every connection too.
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // Our own hook drains first; Helidon's would close streams that are still running.
+                .shutdownHook(false);
+    }
+
     /** The serve command: listen at once, load, serve; returns only when loading failed. */
     public static int serve(ServerConfig config) {
         Logging.configure(config.logLevel());
@@ -64,11 +79,7 @@ public final class Main {
         VllmMetrics metrics = new VllmMetrics(config.primaryModelName(), config.maxModelLen(), config.parallel());
         AccessLogFilter accessLog = new AccessLogFilter(metrics::recordHttp);
         SlowClientGuard slowClients = new SlowClientGuard(HEADER_READ_TIMEOUT);
-        WebServerConfig.Builder listener = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                // Our own hook drains first; Helidon's would close streams that are still running.
-                .shutdownHook(false)
+        WebServerConfig.Builder listener = listener(config)
                 .routing(routing -> {
                     routing.addFilter(slowClients);
                     routing(routing, state, metrics, accessLog, config);
