@@ -20,7 +20,7 @@ import java.io.OutputStream;
  */
 final class GenerationResponder {
     /** How often an idle connection is probed: while queued, during prompt evaluation. */
-    static final long PROBE_INTERVAL_MILLIS = 250;
+    static final long PROBE_INTERVAL_MILLIS = Generation.QUIET_MILLIS;
     /**
      * A non-streamed answer that takes longer than this commits to 200 and sends JSON-neutral
      * whitespace while it waits, because writing is the only way to notice a client that left.
@@ -55,9 +55,9 @@ final class GenerationResponder {
                 sse.ping(); // commits the headers so the client knows it was admitted
             }
             while (true) {
-                GenerationEvent event = generation.poll(PROBE_INTERVAL_MILLIS);
+                GenerationEvent event = generation.next();
                 switch (event) {
-                    case null -> sse.ping();
+                    case GenerationEvent.Quiet quiet -> sse.ping();
                     case GenerationEvent.Delta delta -> sse.data(shape.deltaChunk(delta.text()));
                     case GenerationEvent.Finished finished -> {
                         sse.data(shape.finishChunk(finished.result()));
@@ -90,7 +90,7 @@ final class GenerationResponder {
         OutputStream committed = null;
         try {
             while (true) {
-                GenerationEvent event = generation.poll(PROBE_INTERVAL_MILLIS);
+                GenerationEvent event = generation.next();
                 // Probe on a clock, not on silence: tokens may keep coming for a client long gone.
                 if (System.nanoTime() >= nextProbe && !(event instanceof GenerationEvent.Finished)) {
                     if (committed == null) {
@@ -103,7 +103,7 @@ final class GenerationResponder {
                     nextProbe = System.nanoTime() + PROBE_INTERVAL_MILLIS * 1_000_000;
                 }
                 switch (event) {
-                    case null -> {
+                    case GenerationEvent.Quiet quiet -> {
                     }
                     case GenerationEvent.Delta delta -> text.append(delta.text());
                     case GenerationEvent.Finished finished -> {

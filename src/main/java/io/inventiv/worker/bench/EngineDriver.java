@@ -37,15 +37,21 @@ public final class EngineDriver implements StreamDriver {
             return StreamResult.failed("refused", e.getMessage(), start, System.nanoTime());
         }
         DeltaClock clock = new DeltaClock(start);
+        long lastEventAt = start;
         while (true) {
-            GenerationEvent event = generation.poll(STALL_MILLIS);
+            GenerationEvent event = generation.next();
             long now = System.nanoTime();
-            if (event == null) {
-                generation.cancel();
-                return StreamResult.failed("stalled", "no event for " + STALL_MILLIS + " ms", start, now);
-            }
             switch (event) {
-                case GenerationEvent.Delta delta -> clock.onDelta(now);
+                case GenerationEvent.Quiet quiet -> {
+                    if (now - lastEventAt > STALL_MILLIS * 1_000_000) {
+                        generation.cancel();
+                        return StreamResult.failed("stalled", "no event for " + STALL_MILLIS + " ms", start, now);
+                    }
+                }
+                case GenerationEvent.Delta delta -> {
+                    lastEventAt = now;
+                    clock.onDelta(now);
+                }
                 case GenerationEvent.Finished finished -> {
                     return clock.result(null, null, now, finished.result().completionTokens(),
                             finished.result().promptTokens());

@@ -111,6 +111,7 @@ public final class Engine {
         Generation generation = new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens),
                 sampling.stop(), scheduler);
         scheduler.admit(generation);
+        QuietTicker.watch(generation);
         return generation;
     }
 

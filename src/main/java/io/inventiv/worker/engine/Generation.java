@@ -4,15 +4,17 @@ import io.inventiv.worker.engine.binding.NativeSampling;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One admitted request, from the queue to its last token. The serving thread reads
- * {@link #poll} for events and calls {@link #cancel()} when its client goes away; a slot
+ * {@link #next} for events and calls {@link #cancel()} when its client goes away; a slot
  * worker produces the events. Nothing else is shared between the two.
  */
 public final class Generation {
+    /** How long a generation may be silent before its consumer gets a {@link GenerationEvent.Quiet}. */
+    public static final long QUIET_MILLIS = QuietTicker.QUIET_MILLIS;
+
     private final String requestId;
     private final PreparedPrompt prompt;
     private final NativeSampling sampling;
@@ -20,6 +22,9 @@ public final class Generation {
     private final long queuedAtNanos = System.nanoTime();
     private final BlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    /** When the consumer was last given an event; written by the slot thread and the ticker. */
+    private volatile long lastEventAt = queuedAtNanos;
+    private volatile boolean ended;
     private final Scheduler scheduler;
     /** Tokens this generation holds in its slot; written by its slot thread only. */
     private long heldTokens;
@@ -46,9 +51,25 @@ public final class Generation {
         return sampling.maxTokens();
     }
 
-    /** Waits up to {@code timeoutMillis} for the next event; null on timeout. */
-    public GenerationEvent poll(long timeoutMillis) throws InterruptedException {
-        return events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Waits for the next event. While nothing happens (the request waits for a slot, its prompt is
+     * evaluated, or the machine is slow), a {@link GenerationEvent.Quiet} comes every
+     * {@link #QUIET_MILLIS} ms instead, so the caller can probe its client.
+     */
+    public GenerationEvent next() throws InterruptedException {
+        return events.take();
+    }
+
+    /** The ticker's check: false once the generation has ended and needs no more watching. */
+    boolean nudgeIfQuiet(long now, long quietNanos) {
+        if (ended) {
+            return false;
+        }
+        if (now - lastEventAt >= quietNanos && events.isEmpty()) {
+            lastEventAt = now;
+            events.add(GenerationEvent.QUIET);
+        }
+        return true;
     }
 
     /**
@@ -90,6 +111,10 @@ public final class Generation {
     }
 
     void emit(GenerationEvent event) {
+        if (event instanceof GenerationEvent.Finished || event instanceof GenerationEvent.Failed) {
+            ended = true;
+        }
+        lastEventAt = System.nanoTime();
         events.add(event);
     }
 }

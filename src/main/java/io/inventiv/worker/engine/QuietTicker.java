@@ -1,0 +1,46 @@
+package io.inventiv.worker.engine;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wakes the consumer of every generation that has been silent for {@link #QUIET_MILLIS}, with a
+ * {@link GenerationEvent.Quiet}, so that it can probe its client while the request waits for a
+ * slot or its prompt is evaluated. One thread does it for all generations.
+ *
+ * <p>Why not a timed wait in each consumer: a timed park on a virtual thread arms and disarms a
+ * timer in the JDK's delay scheduler, and that wakes the scheduler's thread about twice per
+ * token (measured: 249 wake-ups while one request generated 131 tokens). On a small machine each
+ * wake-up is taken from llama.cpp's threads. This ticker wakes 8 times a second, whatever the
+ * token rate.
+ */
+final class QuietTicker {
+    static final long QUIET_MILLIS = 250;
+    private static final long TICK_MILLIS = QUIET_MILLIS / 2;
+    private static final QuietTicker SHARED = new QuietTicker();
+
+    private final Set<Generation> watched = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "quiet-ticker");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private QuietTicker() {
+        timer.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Watches a generation until it has ended; it is dropped at the first tick after that. */
+    static void watch(Generation generation) {
+        SHARED.watched.add(generation);
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long quietNanos = TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+        watched.removeIf(generation -> !generation.nudgeIfQuiet(now, quietNanos));
+    }
+}
