@@ -6,7 +6,7 @@
 #   ours    our server over HTTP on 127.0.0.1
 #   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
 # for 1 stream (1 slot) and 4 streams (4 slots), in interleaved rounds (the machine is noisy),
-# then prints one table with ratio columns. Results: target/bench/<UTC time>/ (JSON + table.md).
+# plus a short-prompt TTFT scenario on the 1-slot targets, then prints one table with ratio columns. Results: target/bench/<UTC time>/ (JSON + table.md).
 # Every server listens on 127.0.0.1 only and is stopped with SIGTERM by this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,12 @@ LLAMA_SERVER_BIN=${LLAMA_SERVER_BIN:-}
 # the server CPU that llama.cpp's threads then lack, so the 1-stream decode and TTFT figures are
 # taken without side traffic, as the raw baseline has none (Prometheus scrapes every 15 s or so).
 PROBE_MS=${BENCH_PROBE_MS:-1000}
+# TTFT is judged on short prompts too: our overhead is a few fixed milliseconds per request, and
+# a 96-token prefill varies by ±50 ms from run to run here. 1 stream, TTFT_PROMPT_TOKENS in,
+# 4 tokens out, TTFT_REQUESTS measured requests; run right after each 1-slot target's main run
+# (against the same server). BENCH_TTFT_PROMPT_TOKENS=0 skips it.
+TTFT_PROMPT_TOKENS=${BENCH_TTFT_PROMPT_TOKENS:-16}
+TTFT_REQUESTS=${BENCH_TTFT_REQUESTS:-24}
 OUT=${BENCH_OUT:-target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below it, in its own folder
 
@@ -61,7 +67,7 @@ fi
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "llama-server: ${LLAMA_SERVER_BIN:-not given}"
   echo "our server's JVM: ${GEN_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
-  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 per stream × $WARMUP_TOKENS tokens"
+  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 per stream × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
 } | tee "$OUT/machine.txt"
 
 server_pid=""
@@ -118,14 +124,24 @@ load_args() {
   echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $((2 * n)) --warmup-max-tokens $WARMUP_TOKENS --requests $requests --repeats 1 --json --no-progress"
 }
 
+# The short-prompt TTFT scenario: 1 stream, a warm-up of 2 requests, then TTFT_REQUESTS.
+ttft_args() {
+  echo "-c 1 --prompt-tokens $TTFT_PROMPT_TOKENS --max-tokens 4 --warmup 2 --warmup-max-tokens 4 --requests $TTFT_REQUESTS --repeats 1 --json --no-progress"
+}
+ttft_enabled() { # n
+  [ "$1" = 1 ] && [ "$TTFT_PROMPT_TOKENS" -gt 0 ]
+}
+
 failures=0
-run_in_process() { # via label n round
-  local via=$1 label=$2 n=$3 round=$4 name="$2-s$3-r$4" busy
+run_in_process() { # via label n round [ttft]
+  local via=$1 label=$2 n=$3 round=$4 name="$2-s$3-r$4" args busy suffix=""
+  args=$(load_args "$n")
+  if [ "${5:-}" = ttft ]; then name="$label-ttft-s$n-r$round"; args=$(ttft_args); suffix=" (TTFT)"; fi
   busy=$(wait_quiet)
-  printf '  %-13s %d stream(s): ' "$label" "$n"
+  printf '  %-13s %d stream(s)%s: ' "$label" "$n" "$suffix"
   local start=$SECONDS
   if "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-raw --via "$via" --label "$label" \
-      --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel "$n" $(load_args "$n") \
+      --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel "$n" $args \
       > "$OUT/$name.json" 2> "$OUT/$name.log"; then
     echo "done in $((SECONDS - start)) s (other CPU use before: $busy%)"
   else
@@ -159,6 +175,11 @@ run_server() { # label n round port command...
   rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status" 2>/dev/null || echo -1)
   # utime + stime (fields 14, 15 of /proc/PID/stat; the name in field 2 has no spaces here)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat" 2>/dev/null || echo null)
+  if ttft_enabled "$n" && ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" \
+      --label "$label" --probe-interval-ms 0 $(ttft_args) > "$OUT/$label-ttft-s$n-r$round.json" \
+      2> "$OUT/$label-ttft-s$n-r$round.log"; then
+    echo -n "TTFT bench reported errors (see $OUT/$label-ttft-s$n-r$round.log); "; failures=$((failures + 1))
+  fi
   stop_server
   load_ms=$(sed -n 's/.*model loaded in \([0-9]*\) ms.*/\1/p' "$OUT/$name.server.log" | head -1)
   printf '{"load_millis": %s, "ready_millis": %s, "peak_rss_bytes": %s, "cpu_seconds": %s}\n' "${load_ms:-null}" \
@@ -193,8 +214,10 @@ for round in $(seq "$ROUNDS"); do
   for n in $STREAMS; do
     for target in "${order[@]}"; do
       case "$target" in
-        raw) run_in_process binding raw "$n" "$round" ;;
-        engine) run_in_process engine engine "$n" "$round" ;;
+        raw) run_in_process binding raw "$n" "$round"
+             if ttft_enabled "$n"; then run_in_process binding raw "$n" "$round" ttft; fi ;;
+        engine) run_in_process engine engine "$n" "$round"
+             if ttft_enabled "$n"; then run_in_process engine engine "$n" "$round" ttft; fi ;;
         ours) run_ours "$n" "$round" ;;
         llama-server) run_llama_server "$n" "$round" ;;
       esac

@@ -11,9 +11,10 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * One comparison table from many bench reports: a block per number of streams, a column per
- * target label (median over the rounds that ran it), and the ratio columns "ours ÷ raw" and
- * "ours ÷ llama-server". Then the issue's targets, each met or missed from the same medians.
+ * One comparison table from many bench reports: a block per scenario (streams and prompt
+ * length), a column per target label (median over the rounds that ran it), and the ratio columns
+ * "ours ÷ raw" and "ours ÷ llama-server". Then the issue's targets, each met or missed from the
+ * same medians.
  */
 public final class BenchTable {
     public static final String RAW = "raw";
@@ -50,31 +51,56 @@ public final class BenchTable {
     public record Target(String name, String measured, Boolean met) {
     }
 
-    /** The medians by streams, metric and label; what the table and the targets are made of. */
-    public record Summary(Map<Integer, Map<String, Map<String, Double>>> medians,
-            Map<Integer, Map<String, Integer>> rounds, List<String> labels, List<Target> targets) {
+    /** A block of the table: the number of streams (and slots), and every request's prompt length. */
+    public record Scenario(int streams, int promptTokens) implements Comparable<Scenario> {
+        static Scenario of(BenchReport report) {
+            return new Scenario(report.settings().concurrency(), report.settings().promptTokens());
+        }
+
+        /** Fewer streams first; for the same streams, the longer (main) prompt first. */
+        @Override
+        public int compareTo(Scenario other) {
+            return streams != other.streams ? Integer.compare(streams, other.streams)
+                    : Integer.compare(other.promptTokens, promptTokens);
+        }
+
+        String title() {
+            return String.format(Locale.ROOT, "%d stream%s, %d slot%s, %d-token prompts", streams,
+                    streams == 1 ? "" : "s", streams, streams == 1 ? "" : "s", promptTokens);
+        }
+
+        /** The key in summary.json. */
+        @Override
+        public String toString() {
+            return "s" + streams + "-p" + promptTokens;
+        }
+    }
+
+    /** The medians by scenario, metric and label; what the table and the targets are made of. */
+    public record Summary(Map<Scenario, Map<String, Map<String, Double>>> medians,
+            Map<Scenario, Map<String, Integer>> rounds, List<String> labels, List<Target> targets) {
     }
 
     private BenchTable() {
     }
 
     public static Summary summarize(List<BenchReport> reports) {
-        TreeSet<Integer> streams = new TreeSet<>();
+        TreeSet<Scenario> scenarios = new TreeSet<>();
         TreeSet<String> labelSet = new TreeSet<>(Comparator.comparingInt(BenchTable::labelRank)
                 .thenComparing(Comparator.naturalOrder()));
         for (BenchReport report : reports) {
-            streams.add(report.settings().concurrency());
+            scenarios.add(Scenario.of(report));
             labelSet.add(labelOf(report));
         }
         List<String> labels = List.copyOf(labelSet);
-        Map<Integer, Map<String, Map<String, Double>>> medians = new LinkedHashMap<>();
-        Map<Integer, Map<String, Integer>> rounds = new LinkedHashMap<>();
-        for (int n : streams) {
+        Map<Scenario, Map<String, Map<String, Double>>> medians = new LinkedHashMap<>();
+        Map<Scenario, Map<String, Integer>> rounds = new LinkedHashMap<>();
+        for (Scenario scenario : scenarios) {
             Map<String, Map<String, Double>> byMetric = new LinkedHashMap<>();
             Map<String, Integer> roundCount = new LinkedHashMap<>();
             for (String label : labels) {
                 List<BenchReport> runs = reports.stream()
-                        .filter(r -> r.settings().concurrency() == n && labelOf(r).equals(label)).toList();
+                        .filter(r -> Scenario.of(r).equals(scenario) && labelOf(r).equals(label)).toList();
                 if (!runs.isEmpty()) {
                     roundCount.put(label, runs.size());
                 }
@@ -87,8 +113,8 @@ public final class BenchTable {
                             .put(label, Distribution.median(values));
                 }
             }
-            medians.put(n, byMetric);
-            rounds.put(n, roundCount);
+            medians.put(scenario, byMetric);
+            rounds.put(scenario, roundCount);
         }
         return new Summary(medians, rounds, labels, BenchTargets.judge(medians));
     }
@@ -104,9 +130,9 @@ public final class BenchTable {
         }
         StringBuilder out = new StringBuilder();
         for (var block : summary.medians().entrySet()) {
-            int n = block.getKey();
-            out.append(String.format(Locale.ROOT, "%n**%d stream%s, %d slot%s** (rounds: %s)%n%n", n, n == 1 ? "" : "s",
-                    n, n == 1 ? "" : "s", summary.rounds().get(n)));
+            Scenario scenario = block.getKey();
+            out.append(String.format(Locale.ROOT, "%n**%s** (rounds: %s)%n%n", scenario.title(),
+                    summary.rounds().get(scenario)));
             out.append("| metric |");
             summary.labels().forEach(label -> out.append(' ').append(label).append(" |"));
             ratios.forEach(label -> out.append(" ours ÷ ").append(label).append(" |"));

@@ -1,9 +1,12 @@
 package io.inventiv.worker.bench;
 
+import io.inventiv.worker.bench.BenchTable.Scenario;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The issue's targets, judged on the medians of a bench run: our server against the raw
@@ -21,22 +24,43 @@ final class BenchTargets {
     private BenchTargets() {
     }
 
-    static List<BenchTable.Target> judge(Map<Integer, Map<String, Map<String, Double>>> medians) {
+    static List<BenchTable.Target> judge(Map<Scenario, Map<String, Map<String, Double>>> medians) {
         List<BenchTable.Target> targets = new ArrayList<>();
-        Map<String, Map<String, Double>> one = medians.get(1);
-        Map<String, Map<String, Double>> four = medians.get(4);
+        Map<Scenario, Map<String, Map<String, Double>>> main = mainScenarios(medians);
+        Map<String, Map<String, Double>> one = byStreams(main, 1);
+        Map<String, Map<String, Double>> four = byStreams(main, 4);
         targets.add(ratio("decode tok/s, 1 stream ≥ 98% of raw", one, "decode tok/s per stream (p50)", DECODE_RATIO));
-        targets.add(ttftOverhead(one));
+        targets.add(ttftOverhead(medians));
         targets.add(ratio("aggregate tok/s, 4 streams, 4 slots ≥ 95% of raw", four, "aggregate tok/s",
                 AGGREGATE_RATIO));
         targets.add(sideP99(four));
-        for (var block : medians.entrySet()) {
-            targets.add(ready(block.getKey(), block.getValue()));
+        for (var block : main.entrySet()) {
+            targets.add(ready(block.getKey().streams(), block.getValue()));
         }
-        for (var block : medians.entrySet()) {
-            targets.add(rss(block.getKey(), block.getValue()));
+        for (var block : main.entrySet()) {
+            targets.add(rss(block.getKey().streams(), block.getValue()));
         }
         return targets;
+    }
+
+    /** Per number of streams, the scenario with the longest prompts: the one the servers were measured on. */
+    private static Map<Scenario, Map<String, Map<String, Double>>> mainScenarios(
+            Map<Scenario, Map<String, Map<String, Double>>> medians) {
+        Map<Scenario, Map<String, Map<String, Double>>> main = new TreeMap<>();
+        medians.forEach((scenario, block) -> {
+            boolean longest = medians.keySet().stream().noneMatch(other -> other.streams() == scenario.streams()
+                    && other.promptTokens() > scenario.promptTokens());
+            if (longest) {
+                main.put(scenario, block);
+            }
+        });
+        return main;
+    }
+
+    private static Map<String, Map<String, Double>> byStreams(Map<Scenario, Map<String, Map<String, Double>>> blocks,
+            int streams) {
+        return blocks.entrySet().stream().filter(e -> e.getKey().streams() == streams).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 
     private static BenchTable.Target ratio(String name, Map<String, Map<String, Double>> block, String metric,
@@ -51,10 +75,19 @@ final class BenchTargets {
                 ratio >= atLeast);
     }
 
-    private static BenchTable.Target ttftOverhead(Map<String, Map<String, Double>> one) {
-        String name = "TTFT overhead over raw ≤ 5 ms (1 stream, p50)";
-        Double ours = get(one, "TTFT p50 ms", BenchTable.OURS);
-        Double raw = get(one, "TTFT p50 ms", BenchTable.RAW);
+    /**
+     * Judged on the 1-stream scenario with the shortest prompts: the overhead is a few fixed
+     * milliseconds per request, and a long prefill's run-to-run spread (±50 ms at 96 tokens here)
+     * would hide it.
+     */
+    private static BenchTable.Target ttftOverhead(Map<Scenario, Map<String, Map<String, Double>>> medians) {
+        Scenario shortest = medians.keySet().stream().filter(s -> s.streams() == 1)
+                .min(Comparator.comparingInt(Scenario::promptTokens)).orElse(null);
+        String name = "TTFT overhead over raw ≤ 5 ms (1 stream"
+                + (shortest == null ? "" : ", " + shortest.promptTokens() + "-token prompts") + ", p50)";
+        Map<String, Map<String, Double>> block = shortest == null ? null : medians.get(shortest);
+        Double ours = get(block, "TTFT p50 ms", BenchTable.OURS);
+        Double raw = get(block, "TTFT p50 ms", BenchTable.RAW);
         if (ours == null || raw == null) {
             return new BenchTable.Target(name, "not measured", null);
         }

@@ -1,5 +1,6 @@
 package io.inventiv.worker.bench;
 
+import io.inventiv.worker.bench.BenchTable.Scenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +15,10 @@ import java.util.regex.Pattern;
  * other, so a pair of runs from the same round shares the machine's state. On a machine whose speed
  * drifts by 20% within minutes, the median of these per-round ratios is steadier than the ratio
  * of the two medians, which may come from different rounds. Rounds are read from the report file
- * names the script writes ({@code LABEL-sSTREAMS-rROUND.json}); the label is the report's own.
+ * names the script writes ({@code NAME-rROUND.json}); the label and scenario are the report's own.
  */
 public final class PairedRounds {
-    private static final Pattern NAME = Pattern.compile(".+-s(\\d+)-r(\\d+)\\.json");
+    private static final Pattern NAME = Pattern.compile(".+-r(\\d+)\\.json");
 
     /** A figure compared per round: a ratio, or a difference in its own unit. */
     record Figure(String name, Function<BenchReport, Double> value, boolean difference, String format) {
@@ -33,21 +34,21 @@ public final class PairedRounds {
 
     /** Markdown, one line per stream count and figure; empty when no round has both targets. */
     public static String markdown(Map<String, BenchReport> reportsByFileName) {
-        // streams -> round -> label -> report
-        Map<Integer, Map<Integer, Map<String, BenchReport>>> byStreams = new TreeMap<>();
+        // scenario -> round -> label -> report
+        Map<Scenario, Map<Integer, Map<String, BenchReport>>> byScenario = new TreeMap<>();
         reportsByFileName.forEach((fileName, report) -> {
             Matcher name = NAME.matcher(fileName);
             if (name.matches()) {
-                byStreams.computeIfAbsent(Integer.parseInt(name.group(1)), n -> new TreeMap<>())
-                        .computeIfAbsent(Integer.parseInt(name.group(2)), r -> new TreeMap<>())
+                byScenario.computeIfAbsent(Scenario.of(report), n -> new TreeMap<>())
+                        .computeIfAbsent(Integer.parseInt(name.group(1)), r -> new TreeMap<>())
                         .put(BenchTable.labelOf(report), report);
             }
         });
         StringBuilder out = new StringBuilder();
-        for (var streams : byStreams.entrySet()) {
+        for (var scenario : byScenario.entrySet()) {
             for (Figure figure : FIGURES) {
                 List<Double> perRound = new ArrayList<>();
-                for (Map<String, BenchReport> round : streams.getValue().values()) {
+                for (Map<String, BenchReport> round : scenario.getValue().values()) {
                     BenchReport ours = round.get(BenchTable.OURS);
                     BenchReport raw = round.get(BenchTable.RAW);
                     Double a = ours == null ? null : figure.value().apply(ours);
@@ -60,11 +61,13 @@ public final class PairedRounds {
                     continue;
                 }
                 if (out.isEmpty()) {
-                    out.append("\n| per round, ours vs raw | streams | rounds | median |\n|---|---:|---|---:|\n");
+                    out.append("\n| per round, ours vs raw | streams | prompt | rounds | median |\n"
+                            + "|---|---:|---:|---|---:|\n");
                 }
                 List<String> values = perRound.stream().map(v -> String.format(Locale.ROOT, figure.format(), v)).toList();
                 out.append("| ").append(figure.name()).append(figure.difference() ? "" : ", ours ÷ raw").append(" | ")
-                        .append(streams.getKey()).append(" | ").append(String.join(", ", values)).append(" | ")
+                        .append(scenario.getKey().streams()).append(" | ").append(scenario.getKey().promptTokens())
+                        .append(" | ").append(String.join(", ", values)).append(" | ")
                         .append(String.format(Locale.ROOT, figure.format(), Distribution.median(perRound)))
                         .append(" |\n");
             }
