@@ -151,11 +151,29 @@ run_in_process() { # via label n round [ttft]
 
 # Starts a server command, waits for GET /health 200, runs the bench client against it, then
 # records start-to-ready time and the server's peak RSS (VmHWM) before stopping it.
+# With 1 stream, our server and the raw binding are measured by one client that alternates between
+# them request by request (bench-paired): the raw binding is loaded in the client's JVM, so each
+# pair of requests runs on the same machine state. Run over separate processes one after the other,
+# the two targets differed by up to 20% on this machine's drift alone.
+paired() { # label n
+  [ "$1" = ours ] && [ "$2" = 1 ]
+}
+bench_paired() { # port round main|ttft load-args
+  local port=$1 round=$2 kind=$3 args=$4 infix=""
+  [ "$kind" = ttft ] && infix="-ttft"
+  local log="$OUT/paired$infix-s1-r$round.log"
+  if ! "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-paired --url "http://127.0.0.1:$port" --label ours \
+      --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel 1 $args \
+      --raw-report "$OUT/raw$infix-s1-r$round.json" --server-report "$OUT/ours$infix-s1-r$round.json" 2> "$log"; then
+    echo -n "bench-paired ($kind) reported errors (see $log); "; failures=$((failures + 1))
+  fi
+}
+
 run_server() { # label n round port command...
   local label=$1 n=$2 round=$3 port=$4 name="$1-s$2-r$3" busy
   shift 4
   busy=$(wait_quiet)
-  printf '  %-13s %d stream(s): ' "$label" "$n"
+  printf '  %-13s %d stream(s): ' "$label$(paired "$label" "$n" && echo ' + raw')" "$n"
   local start=$SECONDS t0 t1
   t0=$(date +%s%N)
   "$@" > "$OUT/$name.server.log" 2>&1 &
@@ -167,7 +185,9 @@ run_server() { # label n round port command...
     sleep 0.02
   done
   t1=$(date +%s%N)
-  if ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" --label "$label" \
+  if paired "$label" "$n"; then
+    bench_paired "$port" "$round" main "$(load_args 1)"
+  elif ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" --label "$label" \
       --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) $(load_args "$n") > "$OUT/$name.json" 2> "$OUT/$name.log"; then
     echo -n "bench reported errors (see $OUT/$name.log); "; failures=$((failures + 1))
   fi
@@ -175,7 +195,9 @@ run_server() { # label n round port command...
   rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status" 2>/dev/null || echo -1)
   # utime + stime (fields 14, 15 of /proc/PID/stat; the name in field 2 has no spaces here)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat" 2>/dev/null || echo null)
-  if ttft_enabled "$n" && ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" \
+  if ttft_enabled "$n" && paired "$label" "$n"; then
+    bench_paired "$port" "$round" ttft "$(ttft_args)"
+  elif ttft_enabled "$n" && ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" \
       --label "$label" --probe-interval-ms 0 $(ttft_args) > "$OUT/$label-ttft-s$n-r$round.json" \
       2> "$OUT/$label-ttft-s$n-r$round.log"; then
     echo -n "TTFT bench reported errors (see $OUT/$label-ttft-s$n-r$round.log); "; failures=$((failures + 1))
@@ -214,8 +236,7 @@ for round in $(seq "$ROUNDS"); do
   for n in $STREAMS; do
     for target in "${order[@]}"; do
       case "$target" in
-        raw) run_in_process binding raw "$n" "$round"
-             if ttft_enabled "$n"; then run_in_process binding raw "$n" "$round" ttft; fi ;;
+        raw) if ! paired ours "$n"; then run_in_process binding raw "$n" "$round"; fi ;; # else in ours's run
         engine) run_in_process engine engine "$n" "$round"
              if ttft_enabled "$n"; then run_in_process engine engine "$n" "$round" ttft; fi ;;
         ours) run_ours "$n" "$round" ;;

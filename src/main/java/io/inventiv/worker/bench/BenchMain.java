@@ -2,17 +2,18 @@ package io.inventiv.worker.bench;
 
 import io.inventiv.worker.cli.BenchCommand;
 import io.inventiv.worker.cli.Logging;
+import io.inventiv.worker.cli.PairedBenchCommand;
 import io.inventiv.worker.cli.RawBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Runs the bench commands with {@code java -cp target/worker-llamacpp.jar
- * io.inventiv.worker.bench.BenchMain bench|bench-raw|bench-table ...}, whether or not they are
+ * io.inventiv.worker.bench.BenchMain bench|bench-raw|bench-paired|bench-table ...}, whether or not they are
  * registered under the main command; scripts/bench.sh uses it so it works either way.
  */
 @Command(name = "bench-main", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.class, RawBenchCommand.class, BenchTableCommand.class})
+        subcommands = {BenchCommand.class, RawBenchCommand.class, PairedBenchCommand.class, BenchTableCommand.class})
 public final class BenchMain implements Runnable {
     @Override
     public void run() {

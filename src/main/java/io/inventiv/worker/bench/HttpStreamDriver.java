@@ -44,6 +44,40 @@ public final class HttpStreamDriver implements StreamDriver {
         this.requestTimeout = requestTimeout;
     }
 
+    /**
+     * A driver for the server at {@code base}: checks that something answers, picks the model
+     * (the given one, else the first listed) and prepares the prompt. Null when nothing answers.
+     */
+    public static HttpStreamDriver connect(URI base, String model, int promptTokens, BenchSampling sampling,
+            Duration requestTimeout, Progress progress) {
+        LoopbackHttp client = newClient(base);
+        if (!reachable(client)) {
+            return null;
+        }
+        String modelName = model != null ? model : discoverModel(client);
+        if (modelName == null) {
+            modelName = "default";
+        }
+        BenchPrompt prompt = preparePrompt(client, modelName, promptTokens);
+        progress.note(prompt.exact() ? "prompt: " + prompt.length() + " token ids from the server's /tokenize"
+                : "prompt: ~" + prompt.length() + " words of text (the server has no usable /tokenize)");
+        return new HttpStreamDriver(client, modelName, prompt, sampling, requestTimeout);
+    }
+
+    /** Any HTTP answer will do: llama-server, vLLM and ours differ in what they answer here. */
+    private static boolean reachable(LoopbackHttp client) {
+        try (LoopbackHttp.Response response = client.get("/v1/models", Duration.ofSeconds(10))) {
+            response.text();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public String model() {
+        return model;
+    }
+
     /** HTTP/1.1 keep-alive, as clients of these servers use it; one connection per concurrent stream. */
     public static LoopbackHttp newClient(URI base) {
         return new LoopbackHttp(base, Duration.ofSeconds(5));

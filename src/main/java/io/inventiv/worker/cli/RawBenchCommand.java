@@ -6,14 +6,10 @@ import io.inventiv.worker.bench.EngineDriver;
 import io.inventiv.worker.bench.LoadOptions;
 import io.inventiv.worker.bench.LoadPlan;
 import io.inventiv.worker.bench.LoadRunner;
-import io.inventiv.worker.bench.NativeFolder;
 import io.inventiv.worker.bench.PhaseResult;
 import io.inventiv.worker.bench.ProcStatus;
-import io.inventiv.worker.bench.RawBindingDriver;
 import io.inventiv.worker.bench.StreamDriver;
 import io.inventiv.worker.engine.EngineListener;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,19 +37,8 @@ public final class RawBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "PATH", required = true, description = "GGUF model file.")
-    private Path modelPath;
-
-    @Option(names = "--n-ctx", defaultValue = "2048",
-            description = "Context per slot, as the server's N_CTX (default ${DEFAULT-VALUE}).")
-    private int maxModelLen;
-
-    @Option(names = "--n-parallel", defaultValue = "0",
-            description = "Slots, as the server's N_PARALLEL; 0 = the concurrency (default).")
-    private int parallel;
-
-    @Option(names = "--n-threads", defaultValue = "0", description = "Inference threads; 0 = available cores (default).")
-    private int threads;
+    @Mixin
+    private InProcessModelOptions model;
 
     @Option(names = "--via", defaultValue = "binding",
             description = "binding (raw de.kherud:llama) or engine (ours, in process) (default ${DEFAULT-VALUE}).")
@@ -70,34 +55,24 @@ public final class RawBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!Files.isReadable(modelPath)) {
-            throw new ParameterException(spec.commandLine(), "cannot read model file " + modelPath);
+        if (model.problem() != null) {
+            throw new ParameterException(spec.commandLine(), model.problem());
         }
-        int slots = parallel > 0 ? parallel : plan.concurrency();
-        int threadCount = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int slots = model.slots(plan.concurrency());
+        int threadCount = model.threadCount();
         Instant startedAt = Instant.now();
-        NativeFolder.usePerProcessFolder();
         long loadStart = System.nanoTime();
-        // The binding announces its library extraction on stdout, which must stay clean for --json.
-        java.io.PrintStream stdout = System.out;
-        System.setOut(System.err);
-        StreamDriver driver;
-        try {
-            driver = switch (via) {
-                case binding -> RawBindingDriver.load(modelPath, maxModelLen, slots, threadCount,
-                        plan.promptTokens(), load.sampling());
-                case engine -> engineDriver(slots, threadCount, plan);
-            };
-        } finally {
-            System.setOut(stdout);
-        }
+        StreamDriver driver = switch (via) {
+            case binding -> model.loadRaw(plan.concurrency(), plan.promptTokens(), load.sampling());
+            case engine -> engineDriver(slots, threadCount, plan);
+        };
         long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
         load.progress().note("model loaded in " + loadMillis + " ms (" + via + ", " + slots + " slots, "
                 + threadCount + " threads)");
         List<PhaseResult> phases = new LoadRunner(driver, load.progress()).run(plan, new LoadRunner.PhaseListener() {
         });
-        BenchReport report = BenchReport.of(via.name(), load.label(), null, modelPath.toString(), startedAt,
-                BenchReport.Settings.of(plan, true, load.sampling(), slots, threadCount, maxModelLen), phases, null,
+        BenchReport report = BenchReport.of(via.name(), load.label(), null, model.modelPath.toString(), startedAt,
+                BenchReport.Settings.of(plan, true, load.sampling(), slots, threadCount, model.maxModelLen), phases, null,
                 new BenchReport.ProcessFacts(loadMillis, null, ProcStatus.peakRssBytes(), BenchReport.ownCpuSeconds()),
                 null);
         load.print(report);
@@ -108,10 +83,11 @@ public final class RawBenchCommand implements Callable<Integer> {
     private StreamDriver engineDriver(int slots, int threadCount, LoadPlan plan) throws Exception {
         Logging.configure("info"); // as the server runs by default
         ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs("--model", modelPath.toString(), "--n-ctx", Integer.toString(maxModelLen),
+        new CommandLine(serve).parseArgs("--model", model.modelPath.toString(), "--n-ctx",
+                Integer.toString(model.maxModelLen),
                 "--n-parallel", Integer.toString(slots), "--n-threads", Integer.toString(threadCount),
                 "--max-queue", Integer.toString(Math.max(64, plan.concurrency())), "--log-level", "info");
-        return new EngineDriver(Main.loadEngine(serve.toConfig(), EngineListener.NONE), plan.promptTokens(),
-                load.sampling());
+        return new EngineDriver(InProcessModelOptions.loadQuietly(() -> Main.loadEngine(serve.toConfig(),
+                EngineListener.NONE)), plan.promptTokens(), load.sampling());
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "worker-llamacpp", mixinStandardHelpOptions = true, version = "worker-llamacpp 0.1.0",
         description = "A vLLM-compatible OpenAI server for GGUF models, on llama.cpp.",
         subcommands = {ServeCommand.class, DemoModelCommand.class, BenchModelCommand.class, DownloadCommand.class,
-                SoakCommand.class, BenchCommand.class, RawBenchCommand.class, BenchTableCommand.class})
+                SoakCommand.class, BenchCommand.class, RawBenchCommand.class, PairedBenchCommand.class,
+                BenchTableCommand.class})
 public final class WorkerCommand implements Runnable {
     @Override
     public void run() {
