@@ -5,8 +5,9 @@
 #   engine  our engine in process, no HTTP (only with BENCH_ENGINE=1)
 #   ours    our server over HTTP on 127.0.0.1
 #   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
-# for 1 stream (1 slot) and 4 streams (4 slots), in interleaved rounds (the machine is noisy),
-# plus a short-prompt TTFT scenario on the 1-slot targets, then prints one table with ratio columns. Results: target/bench/<UTC time>/ (JSON + table.md).
+# for 1 stream (1 slot) and 4 streams (4 slots), plus a short-prompt TTFT scenario on 1 slot, in
+# rounds; raw and ours alternate wave by wave inside one client (bench-paired), because this
+# machine's speed drifts. Then prints one table with ratio columns. Results: target/bench/<UTC time>/ (JSON + table.md).
 # Every server listens on 127.0.0.1 only and is stopped with SIGTERM by this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,20 +152,21 @@ run_in_process() { # via label n round [ttft]
 
 # Starts a server command, waits for GET /health 200, runs the bench client against it, then
 # records start-to-ready time and the server's peak RSS (VmHWM) before stopping it.
-# With 1 stream, our server and the raw binding are measured by one client that alternates between
-# them request by request (bench-paired): the raw binding is loaded in the client's JVM, so each
-# pair of requests runs on the same machine state. Run over separate processes one after the other,
-# the two targets differed by up to 20% on this machine's drift alone.
-paired() { # label n
-  [ "$1" = ours ] && [ "$2" = 1 ]
+# Our server and the raw binding are measured by one client that alternates between them wave by
+# wave (bench-paired; a wave is N requests started together): the raw binding is loaded in the
+# client's JVM, so each pair of waves runs on the same machine state. Run as separate processes one
+# after the other, the two targets differed by up to 20% on this machine's drift alone.
+paired() { # label
+  [ "$1" = ours ]
 }
-bench_paired() { # port round main|ttft load-args
-  local port=$1 round=$2 kind=$3 args=$4 infix=""
+bench_paired() { # port n round main|ttft load-args
+  local port=$1 n=$2 round=$3 kind=$4 args=$5 infix=""
   [ "$kind" = ttft ] && infix="-ttft"
-  local log="$OUT/paired$infix-s1-r$round.log"
+  local log="$OUT/paired$infix-s$n-r$round.log"
   if ! "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-paired --url "http://127.0.0.1:$port" --label ours \
-      --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel 1 $args \
-      --raw-report "$OUT/raw$infix-s1-r$round.json" --server-report "$OUT/ours$infix-s1-r$round.json" 2> "$log"; then
+      --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel "$n" $args \
+      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) \
+      --raw-report "$OUT/raw$infix-s$n-r$round.json" --server-report "$OUT/ours$infix-s$n-r$round.json" 2> "$log"; then
     echo -n "bench-paired ($kind) reported errors (see $log); "; failures=$((failures + 1))
   fi
 }
@@ -173,7 +175,7 @@ run_server() { # label n round port command...
   local label=$1 n=$2 round=$3 port=$4 name="$1-s$2-r$3" busy
   shift 4
   busy=$(wait_quiet)
-  printf '  %-13s %d stream(s): ' "$label$(paired "$label" "$n" && echo ' + raw')" "$n"
+  printf '  %-13s %d stream(s): ' "$label$(paired "$label" && echo ' + raw')" "$n"
   local start=$SECONDS t0 t1
   t0=$(date +%s%N)
   "$@" > "$OUT/$name.server.log" 2>&1 &
@@ -185,8 +187,8 @@ run_server() { # label n round port command...
     sleep 0.02
   done
   t1=$(date +%s%N)
-  if paired "$label" "$n"; then
-    bench_paired "$port" "$round" main "$(load_args 1)"
+  if paired "$label"; then
+    bench_paired "$port" "$n" "$round" main "$(load_args "$n")"
   elif ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" --label "$label" \
       --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) $(load_args "$n") > "$OUT/$name.json" 2> "$OUT/$name.log"; then
     echo -n "bench reported errors (see $OUT/$name.log); "; failures=$((failures + 1))
@@ -195,8 +197,8 @@ run_server() { # label n round port command...
   rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status" 2>/dev/null || echo -1)
   # utime + stime (fields 14, 15 of /proc/PID/stat; the name in field 2 has no spaces here)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat" 2>/dev/null || echo null)
-  if ttft_enabled "$n" && paired "$label" "$n"; then
-    bench_paired "$port" "$round" ttft "$(ttft_args)"
+  if ttft_enabled "$n" && paired "$label"; then
+    bench_paired "$port" "$n" "$round" ttft "$(ttft_args)"
   elif ttft_enabled "$n" && ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" \
       --label "$label" --probe-interval-ms 0 $(ttft_args) > "$OUT/$label-ttft-s$n-r$round.json" \
       2> "$OUT/$label-ttft-s$n-r$round.log"; then
@@ -221,7 +223,7 @@ run_llama_server() { # n round
     -t "$THREADS" -tb "$THREADS" -c $(( N_CTX * $1 )) -np "$1" --metrics
 }
 
-targets=(raw)
+targets=() # raw is measured with ours, by bench-paired
 [ "$ENGINE" = 1 ] && targets+=(engine)
 targets+=(ours)
 [ -n "$LLAMA_SERVER_BIN" ] && targets+=(llama-server)
@@ -236,7 +238,6 @@ for round in $(seq "$ROUNDS"); do
   for n in $STREAMS; do
     for target in "${order[@]}"; do
       case "$target" in
-        raw) if ! paired ours "$n"; then run_in_process binding raw "$n" "$round"; fi ;; # else in ours's run
         engine) run_in_process engine engine "$n" "$round"
              if ttft_enabled "$n"; then run_in_process engine engine "$n" "$round" ttft; fi ;;
         ours) run_ours "$n" "$round" ;;

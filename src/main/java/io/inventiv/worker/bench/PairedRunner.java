@@ -1,14 +1,16 @@
 package io.inventiv.worker.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * One stream that alternates between two targets request by request: A then B, then B then A,
- * and so on, each pair on the same prompt. On a machine whose speed drifts by 20% within
- * minutes, two runs one after the other compare two different machines; two requests a few
- * seconds apart compare the same one. Only one target generates at any moment: the other one's
- * threads sleep, so neither takes CPU from the other.
+ * Alternates two targets wave by wave: a wave is {@code concurrency} requests started together
+ * on one target; then the same prompts on the other target. Pairs run A then B, then B then A,
+ * and so on. On a machine whose speed drifts by 20% within minutes, two runs one after the other
+ * compare two different machines; two waves a few seconds apart compare the same one. Only one
+ * target generates at any moment: the other one's threads sleep, so neither takes CPU from the
+ * other. With equal prompts and budgets, a closed loop of N streams runs in such waves anyway.
  */
 public final class PairedRunner {
     private final StreamDriver first;
@@ -21,48 +23,105 @@ public final class PairedRunner {
         this.progress = progress;
     }
 
-    /** What each target did in the measured phase: its results, and their summed duration as its wall time. */
+    /** What each target did in the measured phase: its results, and its waves' summed duration as its wall time. */
     public record Pair(PhaseResult first, PhaseResult second) {
     }
 
-    /** Warm-up (unmeasured), then {@code plan.requests()} pairs; the plan must be 1 stream and a request count. */
-    public Pair run(LoadPlan plan) throws InterruptedException {
-        if (plan.concurrency() != 1 || plan.requests() <= 0 || plan.repeats() != 1) {
-            throw new IllegalArgumentException("paired runs take 1 stream, a request count and 1 repeat");
+    /**
+     * Warm-up ({@code plan.warmupRequests()} requests per target, unmeasured), then
+     * {@code plan.requests()} requests per target in waves of {@code plan.concurrency()}. The
+     * listener hears the warm-up start and each measured wave of the second target, so a side
+     * probe times that target's endpoints only while it generates.
+     */
+    public Pair run(LoadPlan plan, LoadRunner.PhaseListener secondListener) throws InterruptedException {
+        int width = plan.concurrency();
+        if (plan.requests() <= 0 || plan.repeats() != 1 || plan.requests() % width != 0
+                || plan.warmupRequests() % width != 0) {
+            throw new IllegalArgumentException(
+                    "paired runs take a request count and a warm-up that are multiples of the concurrency, and 1 repeat");
         }
         int index = 0;
+        secondListener.warmupStarted();
         progress.startPhase("warm-up", 2 * plan.warmupRequests());
-        for (int i = 0; i < plan.warmupRequests(); i++, index++) {
-            runPair(i, index, plan.warmupMaxTokens(), null, null);
+        for (int wave = 0; wave < plan.warmupRequests() / width; wave++, index += width) {
+            runPair(wave, index, width, plan.warmupMaxTokens(), null, null, null);
         }
         progress.endPhase();
-        List<StreamResult> a = new ArrayList<>();
-        List<StreamResult> b = new ArrayList<>();
+        Waves a = new Waves();
+        Waves b = new Waves();
         progress.startPhase("paired", 2 * plan.requests());
-        for (int i = 0; i < plan.requests(); i++, index++) {
-            runPair(i, index, plan.maxTokens(), a, b);
+        for (int wave = 0; wave < plan.requests() / width; wave++, index += width) {
+            runPair(wave, index, width, plan.maxTokens(), a, b, secondListener);
         }
         progress.endPhase();
-        return new Pair(phase(a), phase(b));
+        return new Pair(a.phase(), b.phase());
     }
 
     /** Even pairs run the first target first, odd pairs the second: neither always follows the other. */
-    private void runPair(int pair, int index, int maxTokens, List<StreamResult> a, List<StreamResult> b)
-            throws InterruptedException {
-        StreamDriver[] order = pair % 2 == 0 ? new StreamDriver[] {first, second} : new StreamDriver[] {second, first};
-        for (StreamDriver driver : order) {
-            progress.requestStarted();
-            StreamResult result = driver.run(index, maxTokens);
-            progress.requestEnded(result);
-            if (a != null) {
-                (driver == first ? a : b).add(result);
+    private void runPair(int pair, int index, int width, int maxTokens, Waves a, Waves b,
+            LoadRunner.PhaseListener secondListener) throws InterruptedException {
+        boolean firstFirst = pair % 2 == 0;
+        for (StreamDriver driver : firstFirst ? List.of(first, second) : List.of(second, first)) {
+            boolean measuredSecond = driver == second && secondListener != null;
+            if (measuredSecond) {
+                secondListener.phaseStarted("paired");
+            }
+            try {
+                long start = System.nanoTime();
+                List<StreamResult> results = wave(driver, index, width, maxTokens);
+                long wall = System.nanoTime() - start;
+                if (a != null) {
+                    (driver == first ? a : b).add(results, wall);
+                }
+            } finally {
+                if (measuredSecond) {
+                    secondListener.phaseEnded("paired");
+                }
             }
         }
     }
 
-    /** With one stream, a target's wall time is the time its own requests took. */
-    private static PhaseResult phase(List<StreamResult> results) {
-        long wall = results.stream().mapToLong(r -> r.endNanos() - r.startNanos()).sum();
-        return new PhaseResult("paired", List.copyOf(results), wall);
+    /** {@code width} requests at once, one platform thread each (the raw driver blocks in native code). */
+    private List<StreamResult> wave(StreamDriver driver, int index, int width, int maxTokens)
+            throws InterruptedException {
+        List<StreamResult> results = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int stream = 0; stream < width; stream++) {
+            int requestIndex = index + stream;
+            threads.add(Thread.ofPlatform().daemon().name("bench-paired-" + stream).start(() -> {
+                progress.requestStarted();
+                try {
+                    StreamResult result = driver.run(requestIndex, maxTokens);
+                    results.add(result);
+                    progress.requestEnded(result);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            throw e;
+        }
+        return List.copyOf(results);
+    }
+
+    /** One target's measured waves. */
+    private static final class Waves {
+        private final List<StreamResult> results = new ArrayList<>();
+        private long wallNanos;
+
+        void add(List<StreamResult> wave, long nanos) {
+            results.addAll(wave);
+            wallNanos += nanos;
+        }
+
+        PhaseResult phase() {
+            return new PhaseResult("paired", List.copyOf(results), wallNanos);
+        }
     }
 }

@@ -4,10 +4,12 @@ import io.inventiv.worker.bench.BenchReport;
 import io.inventiv.worker.bench.HttpStreamDriver;
 import io.inventiv.worker.bench.LoadOptions;
 import io.inventiv.worker.bench.LoadPlan;
+import io.inventiv.worker.bench.LoadRunner;
 import io.inventiv.worker.bench.PairedRunner;
 import io.inventiv.worker.bench.PhaseResult;
 import io.inventiv.worker.bench.ProcStatus;
 import io.inventiv.worker.bench.RawBindingDriver;
+import io.inventiv.worker.bench.SideProbe;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +24,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench-paired}: one stream that alternates, request by request, between the raw binding
- * loaded in this process and a server over HTTP, on the same prompts. It writes one report per
+ * {@code bench-paired}: alternates, wave by wave, between the raw binding loaded in this process
+ * and a server over HTTP, on the same prompts (see {@link PairedRunner}). A side probe times the
+ * server's /metrics and /v1/models during the server's waves only. It writes one report per
  * target, as {@code bench-raw} and {@code bench} would, so {@code bench-table} reads them alike.
  * The raw report's peak RSS and CPU are this JVM's, which also holds the HTTP client.
  */
 @Command(name = "bench-paired", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Alternate 1-stream requests between the raw binding (in process) and a server on 127.0.0.1.")
+        description = "Alternate waves of requests between the raw binding (in process) and a server on 127.0.0.1.")
 public final class PairedBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -49,6 +52,11 @@ public final class PairedBenchCommand implements Callable<Integer> {
             description = "Where the server's report goes (JSON).")
     private Path serverReport;
 
+    @Option(names = "--probe-interval-ms", defaultValue = "0",
+            description = "How often /metrics and /v1/models are timed during the server's waves; 0 = never "
+                    + "(default ${DEFAULT-VALUE}).")
+    private long probeIntervalMillis;
+
     @Override
     public Integer call() throws Exception {
         URI base;
@@ -56,8 +64,10 @@ public final class PairedBenchCommand implements Callable<Integer> {
         try {
             base = target.base();
             plan = load.plan();
-            if (plan.concurrency() != 1 || plan.requests() <= 0 || plan.repeats() != 1) {
-                throw new IllegalArgumentException("bench-paired takes -c 1, --requests N and --repeats 1");
+            if (plan.requests() <= 0 || plan.repeats() != 1 || plan.requests() % plan.concurrency() != 0
+                    || plan.warmupRequests() % plan.concurrency() != 0) {
+                throw new IllegalArgumentException("bench-paired takes --requests and --warmup in multiples of -c, "
+                        + "and --repeats 1");
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -73,19 +83,24 @@ public final class PairedBenchCommand implements Callable<Integer> {
             return 1;
         }
         long loadStart = System.nanoTime();
-        RawBindingDriver raw = model.loadRaw(1, plan.promptTokens(), load.sampling());
+        int slots = model.slots(plan.concurrency());
+        RawBindingDriver raw = model.loadRaw(plan.concurrency(), plan.promptTokens(), load.sampling());
         long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
         load.progress().note("raw model loaded in " + loadMillis + " ms");
 
-        PairedRunner.Pair pair = new PairedRunner(raw, server, load.progress()).run(plan);
+        SideProbe probe = probeIntervalMillis > 0
+                ? new SideProbe(base, List.of("/metrics", "/v1/models"), probeIntervalMillis) : null;
+        PairedRunner.Pair pair = new PairedRunner(raw, server, load.progress()).run(plan,
+                probe != null ? probe : new LoadRunner.PhaseListener() {
+                });
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
-                BenchReport.Settings.of(plan, true, load.sampling(), model.slots(1), model.threadCount(),
+                BenchReport.Settings.of(plan, true, load.sampling(), slots, model.threadCount(),
                         model.maxModelLen), List.of(pair.first()), null,
                 new BenchReport.ProcessFacts(loadMillis, null, ProcStatus.peakRssBytes(), BenchReport.ownCpuSeconds()),
                 null);
         BenchReport serverResult = BenchReport.of("http", load.label(), base.toString(), server.model(), startedAt,
                 BenchReport.Settings.of(plan, server.prompt().exact(), load.sampling(), null, null, null),
-                List.of(pair.second()), null, null, null);
+                List.of(pair.second()), probe == null ? null : probe.stats(), null, null);
         Files.writeString(rawReport, BenchReport.JSON.writeValueAsString(rawResult));
         Files.writeString(serverReport, BenchReport.JSON.writeValueAsString(serverResult));
         return succeeded(pair.first()) && succeeded(pair.second()) ? 0 : 1;

@@ -2,45 +2,94 @@ package io.inventiv.worker.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The alternation: who runs when, on which prompt, and what each target's phase holds. */
+/** The alternation: who runs when, on which prompts, what each target's phase holds, who hears what. */
 class PairedRunnerTest {
     /** A target that takes {@code millis} per request and logs each call as NAME:index:maxTokens. */
     private record Scripted(String name, long millis, List<String> calls) implements StreamDriver {
         @Override
-        public StreamResult run(int requestIndex, int maxTokens) {
+        public StreamResult run(int requestIndex, int maxTokens) throws InterruptedException {
             calls.add(name + ":" + requestIndex + ":" + maxTokens);
-            long start = 1_000_000_000L * calls.size();
-            long end = start + millis * 1_000_000;
+            long start = System.nanoTime();
+            Thread.sleep(millis);
+            long end = System.nanoTime();
             return new StreamResult(null, null, start, start + 1, end, end, maxTokens, maxTokens, 8, new long[0]);
         }
     }
 
-    @Test
-    void pairsAlternateWhoGoesFirstAndShareTheirPrompt() throws Exception {
-        List<String> calls = new ArrayList<>();
-        PairedRunner runner = new PairedRunner(new Scripted("raw", 100, calls), new Scripted("ours", 120, calls),
-                Progress.disabled());
-        PairedRunner.Pair pair = runner.run(new LoadPlan(1, 8, 5, 1, 2, 3, null, 1));
+    /** Records what a side probe would hear. */
+    private static final class Heard implements LoadRunner.PhaseListener {
+        final List<String> events;
 
-        assertEquals(List.of("raw:0:2", "ours:0:2", // warm-up: its own prompts and token budget
-                "raw:1:5", "ours:1:5", "ours:2:5", "raw:2:5", "raw:3:5", "ours:3:5"), calls);
-        assertEquals(3, pair.first().results().size(), "warm-up is not measured");
-        assertEquals(3, pair.second().results().size());
-        assertEquals(300_000_000L, pair.first().wallNanos(), "one stream: the wall time is its requests' time");
-        assertEquals(360_000_000L, pair.second().wallNanos());
+        Heard(List<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public void warmupStarted() {
+            events.add("warm-up");
+        }
+
+        @Override
+        public void phaseStarted(String name) {
+            events.add("start");
+        }
+
+        @Override
+        public void phaseEnded(String name) {
+            events.add("end");
+        }
     }
 
     @Test
-    void onlyOneStreamCountedRequestsAreAccepted() {
+    void oneStreamPairsAlternateWhoGoesFirstAndShareTheirPrompt() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        PairedRunner runner = new PairedRunner(new Scripted("raw", 10, calls), new Scripted("ours", 20, calls),
+                Progress.disabled());
+        PairedRunner.Pair pair = runner.run(new LoadPlan(1, 8, 5, 1, 2, 3, null, 1), new Heard(calls));
+
+        assertEquals(List.of("warm-up", "raw:0:2", "ours:0:2", // warm-up: its own prompts and token budget
+                "raw:1:5", "start", "ours:1:5", "end",
+                "start", "ours:2:5", "end", "raw:2:5",
+                "raw:3:5", "start", "ours:3:5", "end"), calls);
+        assertEquals(3, pair.first().results().size(), "warm-up is not measured");
+        assertEquals(3, pair.second().results().size());
+        assertTrue(pair.first().wallNanos() >= 30_000_000L, "the wall time is the target's own waves");
+        assertTrue(pair.second().wallNanos() >= 60_000_000L);
+        assertTrue(pair.second().wallNanos() < 60_000_000L + 3 * 200_000_000L, "and not the other target's");
+    }
+
+    @Test
+    void wavesRunTheirRequestsTogetherOnTheSamePromptsForBothTargets() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        PairedRunner runner = new PairedRunner(new Scripted("raw", 50, calls), new Scripted("ours", 50, calls),
+                Progress.disabled());
+        PairedRunner.Pair pair = runner.run(new LoadPlan(2, 8, 5, 0, 1, 4, null, 1), new Heard(new ArrayList<>()));
+
+        // Waves of 2: raw 0,1 | ours 0,1 | ours 2,3 | raw 2,3; within a wave the order is free.
+        assertEquals(Set.of("raw:0:5", "raw:1:5"), new TreeSet<>(calls.subList(0, 2)));
+        assertEquals(Set.of("ours:0:5", "ours:1:5"), new TreeSet<>(calls.subList(2, 4)));
+        assertEquals(Set.of("ours:2:5", "ours:3:5"), new TreeSet<>(calls.subList(4, 6)));
+        assertEquals(Set.of("raw:2:5", "raw:3:5"), new TreeSet<>(calls.subList(6, 8)));
+        assertEquals(4, pair.first().results().size());
+        assertTrue(pair.first().wallNanos() < 4 * 50_000_000L, "two requests of a wave run at the same time");
+    }
+
+    @Test
+    void requestCountsMustFillWholeWaves() {
         PairedRunner runner = new PairedRunner(new Scripted("a", 1, new ArrayList<>()),
                 new Scripted("b", 1, new ArrayList<>()), Progress.disabled());
-        assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(2, 8, 5, 0, 0, 3, null, 1)));
-        assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(1, 8, 5, 0, 0, 0,
-                java.time.Duration.ofSeconds(1), 1)));
+        Heard heard = new Heard(new ArrayList<>());
+        assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(2, 8, 5, 0, 1, 3, null, 1), heard));
+        assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(1, 8, 5, 0, 1, 0,
+                java.time.Duration.ofSeconds(1), 1), heard));
     }
 }
