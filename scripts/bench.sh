@@ -68,7 +68,7 @@ fi
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "llama-server: ${LLAMA_SERVER_BIN:-not given}"
   echo "our server's JVM: ${GEN_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
-  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 per stream × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
+  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 requests (1 stream) or 1 wave (N streams) × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
 } | tee "$OUT/machine.txt"
 
 server_pid=""
@@ -115,14 +115,15 @@ wait_quiet() {
   echo "$busy"
 }
 
-# Common load options: N streams, a warm-up of 2 requests of WARMUP_TOKENS per stream, then 4
+# Common load options: N streams, a warm-up of WARMUP_TOKENS-token requests (2 for 1 stream, one
+# wave of N for N streams: N × WARMUP_TOKENS tokens through the server either way), then 4
 # (1 stream) or 2 per stream measured requests, each exactly PROMPT_TOKENS in and MAX_TOKENS out.
 # The warm-up lets the JIT compile the per-token path of whatever runs in Java (a server lives for
 # hours; a benchmark that measures its first seconds measures the interpreter): with 16 tokens,
 # our server still had 0.5 s of C2 compilation going on inside the measured requests.
 load_args() {
-  local n=$1 requests=$(( $1 == 1 ? 4 : 2 * $1 ))
-  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $((2 * n)) --warmup-max-tokens $WARMUP_TOKENS --requests $requests --repeats 1 --json --no-progress"
+  local n=$1 requests=$(( $1 == 1 ? 4 : 2 * $1 )) warmup=$(( $1 == 1 ? 2 : $1 ))
+  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $warmup --warmup-max-tokens $WARMUP_TOKENS --requests $requests --repeats 1 --json --no-progress"
 }
 
 # The short-prompt TTFT scenario: 1 stream, a warm-up of 2 requests, then TTFT_REQUESTS.
