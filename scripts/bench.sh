@@ -7,7 +7,8 @@
 #   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
 # for 1 stream (1 slot) and 4 streams (4 slots), plus a short-prompt TTFT scenario on 1 slot, in
 # rounds; raw and ours alternate wave by wave inside one client (bench-paired), because this
-# machine's speed drifts. Then prints one table with ratio columns. Results: target/bench/<UTC time>/ (JSON + table.md).
+# machine's speed drifts. Then prints one table with ratio columns.
+# Results: target/bench/<UTC time>/ (JSON + table.md).
 # Every server listens on 127.0.0.1 only and is stopped with SIGTERM by this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,8 +152,6 @@ run_in_process() { # via label n round [ttft]
   fi
 }
 
-# Starts a server command, waits for GET /health 200, runs the bench client against it, then
-# records start-to-ready time and the server's peak RSS (VmHWM) before stopping it.
 # Our server and the raw binding are measured by one client that alternates between them wave by
 # wave (bench-paired; a wave is N requests started together): the raw binding is loaded in the
 # client's JVM, so each pair of waves runs on the same machine state. Run as separate processes one
@@ -172,6 +171,9 @@ bench_paired() { # port n round main|ttft load-args
   fi
 }
 
+# Starts a server command, waits for GET /health 200, runs the bench client against it (for ours:
+# bench-paired, which also measures raw), records start-to-ready time and the server's peak RSS
+# (VmHWM), runs the TTFT scenario on 1 slot, then stops the server.
 run_server() { # label n round port command...
   local label=$1 n=$2 round=$3 port=$4 name="$1-s$2-r$3" busy
   shift 4
