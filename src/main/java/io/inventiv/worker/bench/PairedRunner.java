@@ -30,8 +30,8 @@ public final class PairedRunner {
     /**
      * Warm-up ({@code plan.warmupRequests()} requests per target, unmeasured), then
      * {@code plan.requests()} requests per target in waves of {@code plan.concurrency()}. The
-     * listener hears the warm-up start and each measured wave of the second target, so a side
-     * probe times that target's endpoints only while it generates.
+     * listener hears the warm-up start and end, and each measured wave of the second target, so a
+     * side probe times that target's endpoints only while it generates.
      */
     public Pair run(LoadPlan plan, LoadRunner.PhaseListener secondListener) throws InterruptedException {
         int width = plan.concurrency();
@@ -46,6 +46,7 @@ public final class PairedRunner {
         for (int wave = 0; wave < plan.warmupRequests() / width; wave++, index += width) {
             runPair(wave, index, width, plan.warmupMaxTokens(), null, null, null);
         }
+        secondListener.phaseEnded("warm-up"); // a side probe must not run during the first target's waves
         progress.endPhase();
         Waves a = new Waves();
         Waves b = new Waves();

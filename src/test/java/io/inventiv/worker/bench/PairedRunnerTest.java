@@ -56,7 +56,7 @@ class PairedRunnerTest {
                 Progress.disabled());
         PairedRunner.Pair pair = runner.run(new LoadPlan(1, 8, 5, 1, 2, 3, null, 1), new Heard(calls));
 
-        assertEquals(List.of("warm-up", "raw:0:2", "ours:0:2", // warm-up: its own prompts and token budget
+        assertEquals(List.of("warm-up", "raw:0:2", "ours:0:2", "end", // warm-up: its own prompts and budget
                 "raw:1:5", "start", "ours:1:5", "end",
                 "start", "ours:2:5", "end", "raw:2:5",
                 "raw:3:5", "start", "ours:3:5", "end"), calls);
