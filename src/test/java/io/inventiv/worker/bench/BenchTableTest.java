@@ -75,6 +75,8 @@ class BenchTableTest {
         assertTrue(table.contains("**1 stream, 1 slot, 96-token prompts**"), table);
         assertTrue(table.contains("| decode tok/s per stream (p50) | 45.0 | 47.0 | 1.044 |"), table);
         assertTrue(table.contains("**missed**"), table);
+        assertTrue(table.contains("One run decides a target only when it clears it by more than the machine's noise"),
+                table);
     }
 
     @Test
