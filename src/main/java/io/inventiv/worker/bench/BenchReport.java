@@ -58,6 +58,10 @@ public record BenchReport(
      * {@code cpuSeconds} is user + system time over the process's whole life, load included.
      */
     public record ProcessFacts(Long loadMillis, Long readyMillis, long peakRssBytes, Double cpuSeconds) {
+        /** This JVM's facts, for a target that generated in process after a load of {@code loadMillis}. */
+        public static ProcessFacts ofThisJvm(long loadMillis) {
+            return new ProcessFacts(loadMillis, null, ProcStatus.peakRssBytes(), ownCpuSeconds());
+        }
     }
 
     public static BenchReport of(String target, String label, String url, String model, java.time.Instant startedAt,

@@ -34,12 +34,8 @@ public final class PairedRunner {
      * side probe times that target's endpoints only while it generates.
      */
     public Pair run(LoadPlan plan, LoadRunner.PhaseListener secondListener) throws InterruptedException {
+        requireWholeWaves(plan);
         int width = plan.concurrency();
-        if (plan.requests() <= 0 || plan.repeats() != 1 || plan.requests() % width != 0
-                || plan.warmupRequests() % width != 0) {
-            throw new IllegalArgumentException(
-                    "paired runs take a request count and a warm-up that are multiples of the concurrency, and 1 repeat");
-        }
         int index = 0;
         secondListener.warmupStarted();
         progress.startPhase("warm-up", 2 * plan.warmupRequests());
@@ -56,6 +52,19 @@ public final class PairedRunner {
         }
         progress.endPhase();
         return new Pair(a.phase(), b.phase());
+    }
+
+    /**
+     * Refuses a plan that does not split into whole waves: the request count and the warm-up
+     * must be multiples of the concurrency, with 1 repeat.
+     */
+    public static void requireWholeWaves(LoadPlan plan) {
+        int width = plan.concurrency();
+        if (plan.requests() <= 0 || plan.repeats() != 1 || plan.requests() % width != 0
+                || plan.warmupRequests() % width != 0) {
+            throw new IllegalArgumentException("paired runs take --requests and --warmup in multiples of -c, "
+                    + "and --repeats 1");
+        }
     }
 
     /** Even pairs run the first target first, odd pairs the second: neither always follows the other. */

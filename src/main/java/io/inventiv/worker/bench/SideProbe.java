@@ -25,6 +25,11 @@ public final class SideProbe implements LoadRunner.PhaseListener {
     private volatile boolean recording;
     private Thread thread;
 
+    /** /metrics and /v1/models, every {@code intervalMillis}; with 0, a probe that does nothing. */
+    public static SideProbe ofServer(URI base, long intervalMillis) {
+        return new SideProbe(base, List.of("/metrics", "/v1/models"), intervalMillis);
+    }
+
     public SideProbe(URI base, List<String> paths, long intervalMillis) {
         this.client = new LoopbackHttp(base, Duration.ofSeconds(5));
         this.paths = List.copyOf(paths);
@@ -41,17 +46,26 @@ public final class SideProbe implements LoadRunner.PhaseListener {
      */
     @Override
     public void warmupStarted() {
+        if (disabled()) {
+            return;
+        }
         startLoop();
     }
 
     @Override
     public void phaseStarted(String name) {
+        if (disabled()) {
+            return;
+        }
         startLoop();
         recording = true;
     }
 
     @Override
     public void phaseEnded(String name) {
+        if (thread == null) {
+            return;
+        }
         recording = false;
         running = false;
         thread.interrupt();
@@ -70,7 +84,15 @@ public final class SideProbe implements LoadRunner.PhaseListener {
         }
     }
 
+    private boolean disabled() {
+        return intervalMillis <= 0;
+    }
+
+    /** What was recorded per path; null for a probe that does nothing. */
     public synchronized List<ProbeStats> stats() {
+        if (disabled()) {
+            return null;
+        }
         List<ProbeStats> stats = new ArrayList<>();
         for (String path : paths) {
             stats.add(new ProbeStats(path, Distribution.of(latencies.get(path)), Map.copyOf(statuses.get(path))));

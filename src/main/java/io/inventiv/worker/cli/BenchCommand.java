@@ -63,14 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("error: nothing answers at " + base);
             return 1;
         }
-        SideProbe probe = probeIntervalMillis > 0
-                ? new SideProbe(base, List.of("/metrics", "/v1/models"), probeIntervalMillis) : null;
-        List<PhaseResult> phases = new LoadRunner(driver, progress).run(plan,
-                probe != null ? probe : new LoadRunner.PhaseListener() {
-                });
+        SideProbe probe = SideProbe.ofServer(base, probeIntervalMillis);
+        List<PhaseResult> phases = new LoadRunner(driver, progress).run(plan, probe);
         BenchReport report = BenchReport.of("http", load.label(), base.toString(), driver.model(), startedAt,
                 BenchReport.Settings.of(plan, driver.prompt().exact(), load.sampling(), null, null, null), phases,
-                probe == null ? null : probe.stats(), null, BenchReport.ownCpuSeconds());
+                probe.stats(), null, BenchReport.ownCpuSeconds());
         load.print(report);
         return report.overall().succeeded() == report.overall().requests() ? 0 : 1;
     }

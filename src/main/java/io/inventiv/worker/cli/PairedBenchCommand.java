@@ -4,10 +4,8 @@ import io.inventiv.worker.bench.BenchReport;
 import io.inventiv.worker.bench.HttpStreamDriver;
 import io.inventiv.worker.bench.LoadOptions;
 import io.inventiv.worker.bench.LoadPlan;
-import io.inventiv.worker.bench.LoadRunner;
 import io.inventiv.worker.bench.PairedRunner;
 import io.inventiv.worker.bench.PhaseResult;
-import io.inventiv.worker.bench.ProcStatus;
 import io.inventiv.worker.bench.RawBindingDriver;
 import io.inventiv.worker.bench.SideProbe;
 import java.net.URI;
@@ -64,11 +62,7 @@ public final class PairedBenchCommand implements Callable<Integer> {
         try {
             base = target.base();
             plan = load.plan();
-            if (plan.requests() <= 0 || plan.repeats() != 1 || plan.requests() % plan.concurrency() != 0
-                    || plan.warmupRequests() % plan.concurrency() != 0) {
-                throw new IllegalArgumentException("bench-paired takes --requests and --warmup in multiples of -c, "
-                        + "and --repeats 1");
-            }
+            PairedRunner.requireWholeWaves(plan);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -88,19 +82,16 @@ public final class PairedBenchCommand implements Callable<Integer> {
         long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
         load.progress().note("raw model loaded in " + loadMillis + " ms");
 
-        SideProbe probe = probeIntervalMillis > 0
-                ? new SideProbe(base, List.of("/metrics", "/v1/models"), probeIntervalMillis) : null;
-        PairedRunner.Pair pair = new PairedRunner(raw, server, load.progress()).run(plan,
-                probe != null ? probe : new LoadRunner.PhaseListener() {
-                });
+        SideProbe probe = SideProbe.ofServer(base, probeIntervalMillis);
+        PairedRunner.Pair pair = new PairedRunner(raw, server, load.progress()).run(plan, probe);
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
                 BenchReport.Settings.of(plan, true, load.sampling(), slots, model.threadCount(),
                         model.maxModelLen), List.of(pair.first()), null,
-                new BenchReport.ProcessFacts(loadMillis, null, ProcStatus.peakRssBytes(), BenchReport.ownCpuSeconds()),
+                BenchReport.ProcessFacts.ofThisJvm(loadMillis),
                 null);
         BenchReport serverResult = BenchReport.of("http", load.label(), base.toString(), server.model(), startedAt,
                 BenchReport.Settings.of(plan, server.prompt().exact(), load.sampling(), null, null, null),
-                List.of(pair.second()), probe == null ? null : probe.stats(), null, null);
+                List.of(pair.second()), probe.stats(), null, null);
         Files.writeString(rawReport, BenchReport.JSON.writeValueAsString(rawResult));
         Files.writeString(serverReport, BenchReport.JSON.writeValueAsString(serverResult));
         return succeeded(pair.first()) && succeeded(pair.second()) ? 0 : 1;

@@ -7,7 +7,6 @@ import io.inventiv.worker.bench.LoadOptions;
 import io.inventiv.worker.bench.LoadPlan;
 import io.inventiv.worker.bench.LoadRunner;
 import io.inventiv.worker.bench.PhaseResult;
-import io.inventiv.worker.bench.ProcStatus;
 import io.inventiv.worker.bench.StreamDriver;
 import io.inventiv.worker.engine.EngineListener;
 import java.time.Instant;
@@ -73,7 +72,7 @@ public final class RawBenchCommand implements Callable<Integer> {
         });
         BenchReport report = BenchReport.of(via.name(), load.label(), null, model.modelPath.toString(), startedAt,
                 BenchReport.Settings.of(plan, true, load.sampling(), slots, threadCount, model.maxModelLen), phases, null,
-                new BenchReport.ProcessFacts(loadMillis, null, ProcStatus.peakRssBytes(), BenchReport.ownCpuSeconds()),
+                BenchReport.ProcessFacts.ofThisJvm(loadMillis),
                 null);
         load.print(report);
         return report.overall().succeeded() == report.overall().requests() ? 0 : 1;

@@ -1,6 +1,7 @@
 package io.inventiv.worker.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -27,6 +28,19 @@ class SideProbeTest {
             assertTrue(stats.latencyMs().count() <= total - beforePhase + 1,
                     stats.latencyMs().count() + " recorded of " + total + " hits, " + beforePhase + " before the phase");
             assertEquals(Map.of("200", stats.latencyMs().count()), stats.statuses());
+        }
+    }
+
+    @Test
+    void aZeroIntervalProbeSendsNothingAndReportsNothing() throws Exception {
+        try (FakeOpenAiServer server = new FakeOpenAiServer()) {
+            SideProbe probe = SideProbe.ofServer(server.base(), 0);
+            probe.warmupStarted();
+            probe.phaseStarted("repeat 1/1");
+            Thread.sleep(50);
+            probe.phaseEnded("repeat 1/1");
+            assertEquals(0, server.metricsHits.get());
+            assertNull(probe.stats());
         }
     }
 
