@@ -19,7 +19,7 @@ IMAGE ?= worker-llamacpp:latest
 JVM_OPTS ?= -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000
 PLATFORMS ?=
 
-.PHONY: help build test run model demo-model bench-model bench soak docker-build compose-config native-cuda clean
+.PHONY: help build test run model demo-model bench-model bench llama-server soak docker-build compose-config native-cuda clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ bench-model: build ## Write a Qwen2.5-0.5B-shaped Q4_K_M GGUF (random weights: s
 
 bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN=...), ~8-10 min on 2 cores
 	LLAMA_SERVER_BIN="$(LLAMA_SERVER_BIN)" BENCH_JVM_OPTS="$(JVM_OPTS)" bash scripts/bench.sh
+
+llama-server: ## Build llama.cpp's llama-server (b4980, via npm's node-llama-cpp 3.7.0) for `make bench LLAMA_SERVER_BIN=...`
+	@bash scripts/build-llama-server.sh
 
 soak: build ## Reliability run: 8 clients, 10% disconnects, for SOAK_S seconds (default 600); report in target/soak
 	$(JAVA) -jar $(JAR) soak

@@ -6,8 +6,8 @@
 #   ours    our server over HTTP on 127.0.0.1
 #   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
 # for 1 stream (1 slot) and 4 streams (4 slots), plus a short-prompt TTFT scenario on 1 slot, in
-# rounds; raw and ours alternate wave by wave inside one client (bench-paired), because this
-# machine's speed drifts. Then prints one table with ratio columns.
+# rounds; raw, ours and llama-server take turns wave by wave inside one client (bench-paired),
+# because this machine's speed drifts. Then prints one table with ratio columns.
 # Results: target/bench/<UTC time>/ (JSON + table.md).
 # Every server listens on 127.0.0.1 only and is stopped with SIGTERM by this script.
 set -euo pipefail
@@ -72,16 +72,19 @@ fi
   echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 requests (1 stream) or 1 wave (N streams) × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
 } | tee "$OUT/machine.txt"
 
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
+server_pids=()
+stop_servers() {
+  local pid
+  for pid in ${server_pids[@]+"${server_pids[@]}"}; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  server_pids=()
 }
-trap stop_server EXIT INT TERM
+trap stop_servers EXIT INT TERM
 
 # A port nothing listens on: connecting to it is refused.
 free_port() {
@@ -152,84 +155,96 @@ run_in_process() { # via label n round [ttft]
   fi
 }
 
-# Our server and the raw binding are measured by one client that alternates between them wave by
-# wave (bench-paired; a wave is N requests started together): the raw binding is loaded in the
-# client's JVM, so each pair of waves runs on the same machine state. Run as separate processes one
-# after the other, the two targets differed by up to 20% on this machine's drift alone.
-paired() { # label
-  [ "$1" = ours ]
-}
-bench_paired() { # port n round main|ttft load-args
-  local port=$1 n=$2 round=$3 kind=$4 args=$5 infix=""
+# Our server, the raw binding (and llama-server when given) are measured by one client that
+# rotates between them wave by wave (bench-paired; a wave is N requests started together): the raw
+# binding is loaded in the client's JVM, so each wave runs on the same machine state as its
+# neighbours. Run as separate processes one after the other, two targets differed by up to 20% on
+# this machine's drift alone.
+bench_paired() { # n round main|ttft load-args
+  local n=$1 round=$2 kind=$3 args=$4 infix="" other=()
   [ "$kind" = ttft ] && infix="-ttft"
   local log="$OUT/paired$infix-s$n-r$round.log"
-  if ! "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-paired --url "http://127.0.0.1:$port" --label ours \
+  if [ -n "$llama_port" ]; then
+    other=(--other-url "http://127.0.0.1:$llama_port" --other-label llama-server
+      --other-report "$OUT/llama-server$infix-s$n-r$round.json")
+  fi
+  if ! "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-paired --url "http://127.0.0.1:$ours_port" --label ours \
       --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel "$n" $args \
-      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) \
+      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) ${other[@]+"${other[@]}"} \
       --raw-report "$OUT/raw$infix-s$n-r$round.json" --server-report "$OUT/ours$infix-s$n-r$round.json" 2> "$log"; then
     echo -n "bench-paired ($kind) reported errors (see $log); "; failures=$((failures + 1))
   fi
 }
 
-# Starts a server command, waits for GET /health 200, runs the bench client against it (for ours:
-# bench-paired, which also measures raw), records start-to-ready time and the server's peak RSS
-# (VmHWM), runs the TTFT scenario on 1 slot, then stops the server.
-run_server() { # label n round port command...
-  local label=$1 n=$2 round=$3 port=$4 name="$1-s$2-r$3" busy
-  shift 4
-  busy=$(wait_quiet)
-  printf '  %-13s %d stream(s): ' "$label$(paired "$label" && echo ' + raw')" "$n"
-  local start=$SECONDS t0 t1
+# Starts a server command in the background and waits for GET /health 200 (alone: any other
+# server is idle). Sets started_pid and started_ready_ms; returns 1 if it never got ready.
+start_server() { # name port command...
+  local name=$1 port=$2 start=$SECONDS t0 t1
+  shift 2
   t0=$(date +%s%N)
   "$@" > "$OUT/$name.server.log" 2>&1 &
-  server_pid=$!
+  started_pid=$!
+  # Not reported by bash when it ends: llama-server b4980 aborts on SIGTERM ("terminate called
+  # without an active exception") once its slots are idle, which is harmless here.
+  disown "$started_pid"
+  server_pids+=("$started_pid")
   until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do
-    if ! kill -0 "$server_pid" 2>/dev/null || [ $((SECONDS - start)) -gt 120 ]; then
-      echo "FAILED to start (see $OUT/$name.server.log)"; failures=$((failures + 1)); stop_server; return
+    if ! kill -0 "$started_pid" 2>/dev/null || [ $((SECONDS - start)) -gt 120 ]; then
+      echo "FAILED to start (see $OUT/$name.server.log)"; failures=$((failures + 1)); return 1
     fi
     sleep 0.02
   done
   t1=$(date +%s%N)
-  if paired "$label"; then
-    bench_paired "$port" "$n" "$round" main "$(load_args "$n")"
-  elif ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" --label "$label" \
-      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) $(load_args "$n") > "$OUT/$name.json" 2> "$OUT/$name.log"; then
-    echo -n "bench reported errors (see $OUT/$name.log); "; failures=$((failures + 1))
-  fi
-  local rss load_ms cpu
-  rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$server_pid/status" 2>/dev/null || echo -1)
-  # utime + stime (fields 14, 15 of /proc/PID/stat; the name in field 2 has no spaces here)
-  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat" 2>/dev/null || echo null)
-  if ttft_enabled "$n" && paired "$label"; then
-    bench_paired "$port" "$n" "$round" ttft "$(ttft_args)"
-  elif ttft_enabled "$n" && ! "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench --url "http://127.0.0.1:$port" \
-      --label "$label" --probe-interval-ms 0 $(ttft_args) > "$OUT/$label-ttft-s$n-r$round.json" \
-      2> "$OUT/$label-ttft-s$n-r$round.log"; then
-    echo -n "TTFT bench reported errors (see $OUT/$label-ttft-s$n-r$round.log); "; failures=$((failures + 1))
-  fi
-  stop_server
+  started_ready_ms=$(( (t1 - t0) / 1000000 ))
+}
+
+# Writes NAME.proc.json for a running server: its model load time (ours logs it), start-to-ready
+# time, peak RSS (VmHWM) and CPU time (utime + stime, fields 14 and 15 of /proc/PID/stat).
+record_process() { # name pid ready_ms
+  local name=$1 pid=$2 ready_ms=$3 rss cpu load_ms
+  rss=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$pid/status" 2>/dev/null || echo -1)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat" 2>/dev/null || echo null)
   load_ms=$(sed -n 's/.*model loaded in \([0-9]*\) ms.*/\1/p' "$OUT/$name.server.log" | head -1)
   printf '{"load_millis": %s, "ready_millis": %s, "peak_rss_bytes": %s, "cpu_seconds": %s}\n' "${load_ms:-null}" \
-    "$(( (t1 - t0) / 1000000 ))" "${rss:--1}" "${cpu:-null}" > "$OUT/$name.proc.json"
-  echo "done in $((SECONDS - start)) s, ready after $(( (t1 - t0) / 1000000 )) ms (other CPU use before: $busy%)"
+    "$ready_ms" "${rss:--1}" "${cpu:-null}" > "$OUT/$name.proc.json"
 }
 
-run_ours() { # n round
-  local port; port=$(free_port)
-  run_server ours "$1" "$2" "$port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$port" N_PARALLEL="$1" \
-    N_THREADS="$THREADS" N_CTX="$N_CTX" "$JAVA" "${GEN_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR"
+# One round of one scenario for the servers: starts ours with N slots (and llama-server with the
+# same file, threads, slots and context per slot), runs bench-paired (which also measures raw),
+# then the TTFT scenario on 1 slot, records each server's process facts, and stops them.
+ours_port=""
+llama_port=""
+run_servers() { # n round
+  local n=$1 round=$2 busy start=$SECONDS ours_pid llama_pid="" ours_ready llama_ready=""
+  busy=$(wait_quiet)
+  printf '  %-28s %d stream(s): ' "ours + raw$([ -n "$LLAMA_SERVER_BIN" ] && echo ' + llama-server')" "$n"
+  llama_port=""
+  if [ -n "$LLAMA_SERVER_BIN" ]; then
+    llama_port=$(free_port)
+    start_server "llama-server-s$n-r$round" "$llama_port" "$LLAMA_SERVER_BIN" --host 127.0.0.1 \
+      --port "$llama_port" -m "$MODEL" -t "$THREADS" -tb "$THREADS" -c $(( N_CTX * n )) -np "$n" --metrics \
+      || { stop_servers; return; }
+    llama_pid=$started_pid llama_ready=$started_ready_ms
+  fi
+  ours_port=$(free_port)
+  start_server "ours-s$n-r$round" "$ours_port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$ours_port" \
+    N_PARALLEL="$n" N_THREADS="$THREADS" N_CTX="$N_CTX" \
+    "$JAVA" "${GEN_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR" || { stop_servers; return; }
+  ours_pid=$started_pid ours_ready=$started_ready_ms
+  bench_paired "$n" "$round" main "$(load_args "$n")"
+  # Peak RSS and CPU over the main scenario; the TTFT scenario's short requests change neither much.
+  record_process "ours-s$n-r$round" "$ours_pid" "$ours_ready"
+  [ -n "$llama_pid" ] && record_process "llama-server-s$n-r$round" "$llama_pid" "$llama_ready"
+  if ttft_enabled "$n"; then
+    bench_paired "$n" "$round" ttft "$(ttft_args)"
+  fi
+  stop_servers
+  echo "done in $((SECONDS - start)) s, ready after ${ours_ready} ms$([ -n "$llama_ready" ] && echo " (llama-server: $llama_ready ms)") (other CPU use before: $busy%)"
 }
 
-run_llama_server() { # n round
-  local port; port=$(free_port)
-  run_server llama-server "$1" "$2" "$port" "$LLAMA_SERVER_BIN" --host 127.0.0.1 --port "$port" -m "$MODEL" \
-    -t "$THREADS" -tb "$THREADS" -c $(( N_CTX * $1 )) -np "$1" --metrics
-}
-
-targets=() # raw is measured with ours, by bench-paired
+targets=() # raw (and llama-server, when given) are measured with ours, by bench-paired
 [ "$ENGINE" = 1 ] && targets+=(engine)
-targets+=(ours)
-[ -n "$LLAMA_SERVER_BIN" ] && targets+=(llama-server)
+targets+=(servers)
 
 for round in $(seq "$ROUNDS"); do
   # Interleaved, and in reverse order every other round, so drift hits every target alike.
@@ -243,8 +258,7 @@ for round in $(seq "$ROUNDS"); do
       case "$target" in
         engine) run_in_process engine engine "$n" "$round"
              if ttft_enabled "$n"; then run_in_process engine engine "$n" "$round" ttft; fi ;;
-        ours) run_ours "$n" "$round" ;;
-        llama-server) run_llama_server "$n" "$round" ;;
+        servers) run_servers "$n" "$round" ;;
       esac
     done
   done

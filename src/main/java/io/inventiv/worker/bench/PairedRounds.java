@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Ours ÷ raw per round. In a round, {@code scripts/bench.sh} runs the targets one right after the
+ * Ours ÷ raw per round, and ours ÷ llama-server and llama-server ÷ raw when llama-server ran. In a round, {@code scripts/bench.sh} runs the targets one right after the
  * other, so a pair of runs from the same round shares the machine's state. On a machine whose speed
  * drifts by 20% within minutes, the median of these per-round ratios is steadier than the ratio
  * of the two medians, which may come from different rounds. Rounds are read from the report file
@@ -27,7 +27,16 @@ public final class PairedRounds {
     static final List<Figure> FIGURES = List.of(
             new Figure("decode tok/s per stream (p50)", r -> r.overall().streamDecodeTokPerS().p50(), false, "%.3f"),
             new Figure("aggregate tok/s", r -> r.overall().aggregateTokPerS(), false, "%.3f"),
-            new Figure("TTFT p50 ms, ours − raw", r -> r.overall().ttftMs().p50(), true, "%+.1f"));
+            new Figure("TTFT p50 ms", r -> r.overall().ttftMs().p50(), true, "%+.1f"));
+
+    /** Which target is compared with which: the first is divided by (or has subtracted) the second. */
+    record Comparison(String target, String baseline) {
+    }
+
+    static final List<Comparison> COMPARISONS = List.of(
+            new Comparison(BenchTable.OURS, BenchTable.RAW),
+            new Comparison(BenchTable.OURS, BenchTable.LLAMA_SERVER),
+            new Comparison(BenchTable.LLAMA_SERVER, BenchTable.RAW));
 
     private PairedRounds() {
     }
@@ -45,33 +54,45 @@ public final class PairedRounds {
             }
         });
         StringBuilder out = new StringBuilder();
-        for (var scenario : byScenario.entrySet()) {
-            for (Figure figure : FIGURES) {
-                List<Double> perRound = new ArrayList<>();
-                for (Map<String, BenchReport> round : scenario.getValue().values()) {
-                    BenchReport ours = round.get(BenchTable.OURS);
-                    BenchReport raw = round.get(BenchTable.RAW);
-                    Double a = ours == null ? null : figure.value().apply(ours);
-                    Double b = raw == null ? null : figure.value().apply(raw);
-                    if (a != null && b != null && (figure.difference() || b != 0)) {
-                        perRound.add(figure.difference() ? a - b : a / b);
+        for (Comparison comparison : COMPARISONS) {
+            for (var scenario : byScenario.entrySet()) {
+                for (Figure figure : FIGURES) {
+                    List<Double> perRound = perRound(scenario.getValue().values(), comparison, figure);
+                    if (perRound.isEmpty()) {
+                        continue;
                     }
+                    if (out.isEmpty()) {
+                        out.append("\n| per round | streams | prompt | rounds | median |\n"
+                                + "|---|---:|---:|---|---:|\n");
+                    }
+                    List<String> values = perRound.stream()
+                            .map(v -> String.format(Locale.ROOT, figure.format(), v)).toList();
+                    out.append("| ").append(figure.name()).append(", ").append(comparison.target())
+                            .append(figure.difference() ? " − " : " ÷ ").append(comparison.baseline()).append(" | ")
+                            .append(scenario.getKey().streams()).append(" | ")
+                            .append(scenario.getKey().promptTokens()).append(" | ").append(String.join(", ", values))
+                            .append(" | ").append(String.format(Locale.ROOT, figure.format(),
+                                    Distribution.median(perRound)))
+                            .append(" |\n");
                 }
-                if (perRound.isEmpty()) {
-                    continue;
-                }
-                if (out.isEmpty()) {
-                    out.append("\n| per round, ours vs raw | streams | prompt | rounds | median |\n"
-                            + "|---|---:|---:|---|---:|\n");
-                }
-                List<String> values = perRound.stream().map(v -> String.format(Locale.ROOT, figure.format(), v)).toList();
-                out.append("| ").append(figure.name()).append(figure.difference() ? "" : ", ours ÷ raw").append(" | ")
-                        .append(scenario.getKey().streams()).append(" | ").append(scenario.getKey().promptTokens())
-                        .append(" | ").append(String.join(", ", values)).append(" | ")
-                        .append(String.format(Locale.ROOT, figure.format(), Distribution.median(perRound)))
-                        .append(" |\n");
             }
         }
         return out.toString();
+    }
+
+    /** The figure's ratio (or difference) in each round that ran both targets. */
+    private static List<Double> perRound(Iterable<Map<String, BenchReport>> rounds, Comparison comparison,
+            Figure figure) {
+        List<Double> perRound = new ArrayList<>();
+        for (Map<String, BenchReport> round : rounds) {
+            BenchReport target = round.get(comparison.target());
+            BenchReport baseline = round.get(comparison.baseline());
+            Double a = target == null ? null : figure.value().apply(target);
+            Double b = baseline == null ? null : figure.value().apply(baseline);
+            if (a != null && b != null && (figure.difference() || b != 0)) {
+                perRound.add(figure.difference() ? a - b : a / b);
+            }
+        }
+        return perRound;
     }
 }

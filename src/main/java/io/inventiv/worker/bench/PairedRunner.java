@@ -5,53 +5,60 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Alternates two targets wave by wave: a wave is {@code concurrency} requests started together
- * on one target; then the same prompts on the other target. Pairs run A then B, then B then A,
- * and so on. On a machine whose speed drifts by 20% within minutes, two runs one after the other
- * compare two different machines; two waves a few seconds apart compare the same one. Only one
- * target generates at any moment: the other one's threads sleep, so neither takes CPU from the
- * other. With equal prompts and budgets, a closed loop of N streams runs in such waves anyway.
+ * Alternates targets wave by wave: a wave is {@code concurrency} requests started together on one
+ * target; then the same prompts on the next target. Even waves run the targets in the given
+ * order, odd waves in reverse (A B C, then C B A), so no target always follows another. On a
+ * machine whose speed drifts by 20% within minutes, two runs one after the other compare two
+ * different machines; waves a few seconds apart compare the same one. Only one target generates
+ * at any moment: the others' threads sleep, so none takes CPU from the one measured. With equal
+ * prompts and budgets, a closed loop of N streams runs in such waves anyway.
  */
 public final class PairedRunner {
-    private final StreamDriver first;
-    private final StreamDriver second;
-    private final Progress progress;
-
-    public PairedRunner(StreamDriver first, StreamDriver second, Progress progress) {
-        this.first = first;
-        this.second = second;
-        this.progress = progress;
+    /**
+     * A target and who hears its measured waves start and end (a side probe times a server only
+     * while that server generates); null when nobody does.
+     */
+    public record Target(StreamDriver driver, LoadRunner.PhaseListener listener) {
     }
 
-    /** What each target did in the measured phase: its results, and its waves' summed duration as its wall time. */
-    public record Pair(PhaseResult first, PhaseResult second) {
+    private final List<Target> targets;
+    private final Progress progress;
+
+    public PairedRunner(List<Target> targets, Progress progress) {
+        if (targets.size() < 2) {
+            throw new IllegalArgumentException("a paired run needs two targets or more");
+        }
+        this.targets = List.copyOf(targets);
+        this.progress = progress;
     }
 
     /**
      * Warm-up ({@code plan.warmupRequests()} requests per target, unmeasured), then
-     * {@code plan.requests()} requests per target in waves of {@code plan.concurrency()}. The
-     * listener hears the warm-up start and end, and each measured wave of the second target, so a
-     * side probe times that target's endpoints only while it generates.
+     * {@code plan.requests()} requests per target in waves of {@code plan.concurrency()}. Every
+     * listener hears the warm-up start and end: a server is warm when measured, its side paths too.
+     *
+     * @return what each target did in the measured waves, in the targets' order; each phase's wall
+     *     time is the sum of that target's own waves
      */
-    public Pair run(LoadPlan plan, LoadRunner.PhaseListener secondListener) throws InterruptedException {
+    public List<PhaseResult> run(LoadPlan plan) throws InterruptedException {
         requireWholeWaves(plan);
         int width = plan.concurrency();
         int index = 0;
-        secondListener.warmupStarted();
-        progress.startPhase("warm-up", 2 * plan.warmupRequests());
+        listeners().forEach(LoadRunner.PhaseListener::warmupStarted);
+        progress.startPhase("warm-up", targets.size() * plan.warmupRequests());
         for (int wave = 0; wave < plan.warmupRequests() / width; wave++, index += width) {
-            runPair(wave, index, width, plan.warmupMaxTokens(), null, null, null);
+            runWave(wave, index, width, plan.warmupMaxTokens(), null);
         }
-        secondListener.phaseEnded("warm-up"); // a side probe must not run during the first target's waves
+        // A side probe must not run during the other targets' measured waves.
+        listeners().forEach(listener -> listener.phaseEnded("warm-up"));
         progress.endPhase();
-        Waves a = new Waves();
-        Waves b = new Waves();
-        progress.startPhase("paired", 2 * plan.requests());
+        List<Waves> measured = targets.stream().map(target -> new Waves()).toList();
+        progress.startPhase("paired", targets.size() * plan.requests());
         for (int wave = 0; wave < plan.requests() / width; wave++, index += width) {
-            runPair(wave, index, width, plan.maxTokens(), a, b, secondListener);
+            runWave(wave, index, width, plan.maxTokens(), measured);
         }
         progress.endPhase();
-        return new Pair(a.phase(), b.phase());
+        return measured.stream().map(Waves::phase).toList();
     }
 
     /**
@@ -67,32 +74,40 @@ public final class PairedRunner {
         }
     }
 
-    /** Even pairs run the first target first, odd pairs the second: neither always follows the other. */
-    private void runPair(int pair, int index, int width, int maxTokens, Waves a, Waves b,
-            LoadRunner.PhaseListener secondListener) throws InterruptedException {
-        boolean firstFirst = pair % 2 == 0;
-        for (StreamDriver driver : firstFirst ? List.of(first, second) : List.of(second, first)) {
-            boolean measuredSecond = driver == second && secondListener != null;
-            if (measuredSecond) {
-                secondListener.phaseStarted("paired");
+    private List<LoadRunner.PhaseListener> listeners() {
+        return targets.stream().map(Target::listener).filter(listener -> listener != null).toList();
+    }
+
+    /** One wave on every target, in order or in reverse; measured when {@code measured} is given. */
+    private void runWave(int wave, int index, int width, int maxTokens, List<Waves> measured)
+            throws InterruptedException {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            order.add(wave % 2 == 0 ? i : targets.size() - 1 - i);
+        }
+        for (int i : order) {
+            Target target = targets.get(i);
+            boolean heard = measured != null && target.listener() != null;
+            if (heard) {
+                target.listener().phaseStarted("paired");
             }
             try {
                 long start = System.nanoTime();
-                List<StreamResult> results = wave(driver, index, width, maxTokens);
+                List<StreamResult> results = requests(target.driver(), index, width, maxTokens);
                 long wall = System.nanoTime() - start;
-                if (a != null) {
-                    (driver == first ? a : b).add(results, wall);
+                if (measured != null) {
+                    measured.get(i).add(results, wall);
                 }
             } finally {
-                if (measuredSecond) {
-                    secondListener.phaseEnded("paired");
+                if (heard) {
+                    target.listener().phaseEnded("paired");
                 }
             }
         }
     }
 
     /** {@code width} requests at once, one platform thread each (the raw driver blocks in native code). */
-    private List<StreamResult> wave(StreamDriver driver, int index, int width, int maxTokens)
+    private List<StreamResult> requests(StreamDriver driver, int index, int width, int maxTokens)
             throws InterruptedException {
         List<StreamResult> results = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();

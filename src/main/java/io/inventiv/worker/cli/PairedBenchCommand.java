@@ -4,6 +4,7 @@ import io.inventiv.worker.bench.BenchReport;
 import io.inventiv.worker.bench.HttpStreamDriver;
 import io.inventiv.worker.bench.LoadOptions;
 import io.inventiv.worker.bench.LoadPlan;
+import io.inventiv.worker.bench.LoopbackUrl;
 import io.inventiv.worker.bench.PairedRunner;
 import io.inventiv.worker.bench.PhaseResult;
 import io.inventiv.worker.bench.RawBindingDriver;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,13 +25,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-paired}: alternates, wave by wave, between the raw binding loaded in this process
- * and a server over HTTP, on the same prompts (see {@link PairedRunner}). A side probe times the
- * server's /metrics and /v1/models during the server's waves only. It writes one report per
- * target, as {@code bench-raw} and {@code bench} would, so {@code bench-table} reads them alike.
- * The raw report's peak RSS and CPU are this JVM's, which also holds the HTTP client.
+ * and a server over HTTP, on the same prompts (see {@link PairedRunner}); with {@code --other-url},
+ * a second server (llama-server) joins the rotation. A side probe times each server's /metrics and
+ * /v1/models during that server's waves only. It writes one report per target, as
+ * {@code bench-raw} and {@code bench} would, so {@code bench-table} reads them alike. The raw
+ * report's peak RSS and CPU are this JVM's, which also holds the HTTP client.
  */
 @Command(name = "bench-paired", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Alternate waves of requests between the raw binding (in process) and a server on 127.0.0.1.")
+        description = "Alternate waves of requests between the raw binding (in process) and servers on 127.0.0.1.")
 public final class PairedBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -50,6 +53,17 @@ public final class PairedBenchCommand implements Callable<Integer> {
             description = "Where the server's report goes (JSON).")
     private Path serverReport;
 
+    @Option(names = "--other-url", paramLabel = "URL",
+            description = "A second server (e.g. llama-server) measured in the same rotation; loopback only.")
+    private String otherUrl;
+
+    @Option(names = "--other-label", defaultValue = "llama-server",
+            description = "The second server's name in its report (default ${DEFAULT-VALUE}).")
+    private String otherLabel;
+
+    @Option(names = "--other-report", paramLabel = "FILE", description = "Where the second server's report goes (JSON).")
+    private Path otherReport;
+
     @Option(names = "--probe-interval-ms", defaultValue = "0",
             description = "How often /metrics and /v1/models are timed during the server's waves; 0 = never "
                     + "(default ${DEFAULT-VALUE}).")
@@ -58,23 +72,33 @@ public final class PairedBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         URI base;
+        URI otherBase;
         LoadPlan plan;
         try {
             base = target.base();
+            otherBase = otherUrl == null ? null : LoopbackUrl.require(otherUrl);
             plan = load.plan();
             PairedRunner.requireWholeWaves(plan);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if ((otherBase == null) != (otherReport == null)) {
+            throw new ParameterException(spec.commandLine(), "--other-url and --other-report go together");
+        }
         if (model.problem() != null) {
             throw new ParameterException(spec.commandLine(), model.problem());
         }
         Instant startedAt = Instant.now();
-        HttpStreamDriver server = HttpStreamDriver.connect(base, null, plan.promptTokens(), load.sampling(),
-                target.requestTimeout(), load.progress());
-        if (server == null) {
-            System.err.println("error: nothing answers at " + base);
-            return 1;
+        List<Server> servers = new ArrayList<>();
+        servers.add(new Server(load.label(), base, serverReport));
+        if (otherBase != null) {
+            servers.add(new Server(otherLabel, otherBase, otherReport));
+        }
+        for (Server server : servers) {
+            if (!server.connect(plan, load, target)) {
+                System.err.println("error: nothing answers at " + server.base);
+                return 1;
+            }
         }
         long loadStart = System.nanoTime();
         int slots = model.slots(plan.concurrency());
@@ -82,19 +106,48 @@ public final class PairedBenchCommand implements Callable<Integer> {
         long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
         load.progress().note("raw model loaded in " + loadMillis + " ms");
 
-        SideProbe probe = SideProbe.ofServer(base, probeIntervalMillis);
-        PairedRunner.Pair pair = new PairedRunner(raw, server, load.progress()).run(plan, probe);
+        List<PairedRunner.Target> targets = new ArrayList<>();
+        targets.add(new PairedRunner.Target(raw, null));
+        for (Server server : servers) {
+            server.probe = SideProbe.ofServer(server.base, probeIntervalMillis);
+            targets.add(new PairedRunner.Target(server.driver, server.probe));
+        }
+        List<PhaseResult> phases = new PairedRunner(targets, load.progress()).run(plan);
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
                 BenchReport.Settings.of(plan, true, load.sampling(), slots, model.threadCount(),
-                        model.maxModelLen), List.of(pair.first()), null,
+                        model.maxModelLen), List.of(phases.get(0)), null,
                 BenchReport.ProcessFacts.ofThisJvm(loadMillis),
                 null);
-        BenchReport serverResult = BenchReport.of("http", load.label(), base.toString(), server.model(), startedAt,
-                BenchReport.Settings.of(plan, server.prompt().exact(), load.sampling(), null, null, null),
-                List.of(pair.second()), probe.stats(), null, null);
         Files.writeString(rawReport, BenchReport.JSON.writeValueAsString(rawResult));
-        Files.writeString(serverReport, BenchReport.JSON.writeValueAsString(serverResult));
-        return succeeded(pair.first()) && succeeded(pair.second()) ? 0 : 1;
+        for (int i = 0; i < servers.size(); i++) {
+            Server server = servers.get(i);
+            BenchReport report = BenchReport.of("http", server.label, server.base.toString(), server.driver.model(),
+                    startedAt, BenchReport.Settings.of(plan, server.driver.prompt().exact(), load.sampling(), null,
+                            null, null), List.of(phases.get(i + 1)), server.probe.stats(), null, null);
+            Files.writeString(server.report, BenchReport.JSON.writeValueAsString(report));
+        }
+        return phases.stream().allMatch(PairedBenchCommand::succeeded) ? 0 : 1;
+    }
+
+    /** A server in the rotation: where it is, where its report goes, and its driver once connected. */
+    private static final class Server {
+        final String label;
+        final URI base;
+        final Path report;
+        HttpStreamDriver driver;
+        SideProbe probe;
+
+        Server(String label, URI base, Path report) {
+            this.label = label;
+            this.base = base;
+            this.report = report;
+        }
+
+        boolean connect(LoadPlan plan, LoadOptions load, ServerTargetOptions target) {
+            driver = HttpStreamDriver.connect(base, null, plan.promptTokens(), load.sampling(),
+                    target.requestTimeout(), load.progress());
+            return driver != null;
+        }
     }
 
     private static boolean succeeded(PhaseResult phase) {

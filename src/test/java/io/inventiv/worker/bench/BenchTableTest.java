@@ -120,6 +120,29 @@ class BenchTableTest {
     }
 
     @Test
+    void perRoundRatiosCompareWithLlamaServerWhenItRanInTheSameRound() {
+        Map<String, BenchReport> runs = new java.util.LinkedHashMap<>();
+        runs.put("raw-s1-r1.json", report("raw", 1, 800, 40, 10, null, null));
+        runs.put("ours-s1-r1.json", report("ours", 1, 810, 38, 10, null, null));
+        runs.put("llama-server-s1-r1.json", report("llama-server", 1, 820, 40, 10, null, null));
+        runs.put("raw-s1-r2.json", report("raw", 1, 700, 30, 10, null, null));
+        runs.put("ours-s1-r2.json", report("ours", 1, 690, 30, 10, null, null)); // llama-server did not run
+        String table = PairedRounds.markdown(runs);
+        assertTrue(table.contains("| decode tok/s per stream (p50), ours ÷ raw | 1 | 96 | 0.950, 1.000 | 0.975 |"), table);
+        assertTrue(table.contains("| decode tok/s per stream (p50), ours ÷ llama-server | 1 | 96 | 0.950 | 0.950 |"), table);
+        assertTrue(table.contains("| decode tok/s per stream (p50), llama-server ÷ raw | 1 | 96 | 1.000 | 1.000 |"), table);
+        assertTrue(table.contains("| TTFT p50 ms, ours − llama-server | 1 | 96 | -10.0 | -10.0 |"), table);
+        assertTrue(table.indexOf("ours ÷ raw") < table.indexOf("ours ÷ llama-server"), "ours against raw comes first");
+
+        List<BenchTable.Target> targets = BenchTable.summarize(List.copyOf(runs.values())).targets();
+        BenchTable.Target asFast = targets.stream().filter(t -> t.name().equals("decode tok/s, 1 stream ≥ llama-server's"))
+                .findFirst().orElseThrow();
+        assertEquals(Boolean.FALSE, asFast.met(), asFast.measured()); // medians: ours 34 against llama-server 40
+        assertTrue(BenchTable.summarize(List.of(runs.get("raw-s1-r1.json"), runs.get("ours-s1-r1.json"))).targets()
+                .stream().noneMatch(t -> t.name().contains("llama-server")), "no llama-server target when it did not run");
+    }
+
+    @Test
     void ttftIsJudgedOnTheShortPromptsAndTheRestOnTheMainScenario() {
         BenchReport.ProcessFacts facts = new BenchReport.ProcessFacts(600L, 1900L, 500L * 1048576, 20.0);
         Map<String, BenchReport> runs = new java.util.LinkedHashMap<>();

@@ -25,71 +25,99 @@ class PairedRunnerTest {
         }
     }
 
-    /** Records what a side probe would hear. */
+    /** Records what a side probe would hear, each event prefixed with the target's name when it has one. */
     private static final class Heard implements LoadRunner.PhaseListener {
+        final String prefix;
         final List<String> events;
 
         Heard(List<String> events) {
+            this("", events);
+        }
+
+        Heard(String name, List<String> events) {
+            this.prefix = name.isEmpty() ? "" : name + ":";
             this.events = events;
         }
 
         @Override
         public void warmupStarted() {
-            events.add("warm-up");
+            events.add(prefix + "warm-up");
         }
 
         @Override
         public void phaseStarted(String name) {
-            events.add("start");
+            events.add(prefix + "start");
         }
 
         @Override
         public void phaseEnded(String name) {
-            events.add("end");
+            events.add(prefix + "end");
         }
+    }
+
+    private static List<PairedRunner.Target> targets(StreamDriver first, StreamDriver second,
+            LoadRunner.PhaseListener secondListener) {
+        return List.of(new PairedRunner.Target(first, null), new PairedRunner.Target(second, secondListener));
     }
 
     @Test
     void oneStreamPairsAlternateWhoGoesFirstAndShareTheirPrompt() throws Exception {
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        PairedRunner runner = new PairedRunner(new Scripted("raw", 10, calls), new Scripted("ours", 20, calls),
-                Progress.disabled());
-        PairedRunner.Pair pair = runner.run(new LoadPlan(1, 8, 5, 1, 2, 3, null, 1), new Heard(calls));
+        PairedRunner runner = new PairedRunner(targets(new Scripted("raw", 10, calls), new Scripted("ours", 20, calls),
+                new Heard(calls)), Progress.disabled());
+        List<PhaseResult> phases = runner.run(new LoadPlan(1, 8, 5, 1, 2, 3, null, 1));
 
         assertEquals(List.of("warm-up", "raw:0:2", "ours:0:2", "end", // warm-up: its own prompts and budget
                 "raw:1:5", "start", "ours:1:5", "end",
                 "start", "ours:2:5", "end", "raw:2:5",
                 "raw:3:5", "start", "ours:3:5", "end"), calls);
-        assertEquals(3, pair.first().results().size(), "warm-up is not measured");
-        assertEquals(3, pair.second().results().size());
-        assertTrue(pair.first().wallNanos() >= 30_000_000L, "the wall time is the target's own waves");
-        assertTrue(pair.second().wallNanos() >= 60_000_000L);
-        assertTrue(pair.second().wallNanos() < 60_000_000L + 3 * 200_000_000L, "and not the other target's");
+        assertEquals(3, phases.get(0).results().size(), "warm-up is not measured");
+        assertEquals(3, phases.get(1).results().size());
+        assertTrue(phases.get(0).wallNanos() >= 30_000_000L, "the wall time is the target's own waves");
+        assertTrue(phases.get(1).wallNanos() >= 60_000_000L);
+        assertTrue(phases.get(1).wallNanos() < 60_000_000L + 3 * 200_000_000L, "and not the other target's");
     }
 
     @Test
     void wavesRunTheirRequestsTogetherOnTheSamePromptsForBothTargets() throws Exception {
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        PairedRunner runner = new PairedRunner(new Scripted("raw", 50, calls), new Scripted("ours", 50, calls),
-                Progress.disabled());
-        PairedRunner.Pair pair = runner.run(new LoadPlan(2, 8, 5, 0, 1, 4, null, 1), new Heard(new ArrayList<>()));
+        PairedRunner runner = new PairedRunner(targets(new Scripted("raw", 50, calls), new Scripted("ours", 50, calls),
+                new Heard(new ArrayList<>())), Progress.disabled());
+        List<PhaseResult> phases = runner.run(new LoadPlan(2, 8, 5, 0, 1, 4, null, 1));
 
         // Waves of 2: raw 0,1 | ours 0,1 | ours 2,3 | raw 2,3; within a wave the order is free.
         assertEquals(Set.of("raw:0:5", "raw:1:5"), new TreeSet<>(calls.subList(0, 2)));
         assertEquals(Set.of("ours:0:5", "ours:1:5"), new TreeSet<>(calls.subList(2, 4)));
         assertEquals(Set.of("ours:2:5", "ours:3:5"), new TreeSet<>(calls.subList(4, 6)));
         assertEquals(Set.of("raw:2:5", "raw:3:5"), new TreeSet<>(calls.subList(6, 8)));
-        assertEquals(4, pair.first().results().size());
-        assertTrue(pair.first().wallNanos() < 4 * 50_000_000L, "two requests of a wave run at the same time");
+        assertEquals(4, phases.get(0).results().size());
+        assertTrue(phases.get(0).wallNanos() < 4 * 50_000_000L, "two requests of a wave run at the same time");
+    }
+
+    @Test
+    void threeTargetsRunInOrderThenInReverseEachHeardOnlyDuringItsOwnWaves() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        PairedRunner runner = new PairedRunner(List.of(
+                new PairedRunner.Target(new Scripted("raw", 1, calls), null),
+                new PairedRunner.Target(new Scripted("ours", 1, calls), new Heard("ours", calls)),
+                new PairedRunner.Target(new Scripted("ls", 1, calls), new Heard("ls", calls))), Progress.disabled());
+        List<PhaseResult> phases = runner.run(new LoadPlan(1, 8, 5, 1, 2, 2, null, 1));
+
+        assertEquals(List.of("ours:warm-up", "ls:warm-up", "raw:0:2", "ours:0:2", "ls:0:2", "ours:end", "ls:end",
+                "raw:1:5", "ours:start", "ours:1:5", "ours:end", "ls:start", "ls:1:5", "ls:end",
+                "ls:start", "ls:2:5", "ls:end", "ours:start", "ours:2:5", "ours:end", "raw:2:5"), calls);
+        assertEquals(3, phases.size());
+        phases.forEach(phase -> assertEquals(2, phase.results().size()));
     }
 
     @Test
     void requestCountsMustFillWholeWaves() {
-        PairedRunner runner = new PairedRunner(new Scripted("a", 1, new ArrayList<>()),
-                new Scripted("b", 1, new ArrayList<>()), Progress.disabled());
-        Heard heard = new Heard(new ArrayList<>());
-        assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(2, 8, 5, 0, 1, 3, null, 1), heard));
+        PairedRunner runner = new PairedRunner(targets(new Scripted("a", 1, new ArrayList<>()),
+                new Scripted("b", 1, new ArrayList<>()), new Heard(new ArrayList<>())), Progress.disabled());
+        assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(2, 8, 5, 0, 1, 3, null, 1)));
         assertThrows(IllegalArgumentException.class, () -> runner.run(new LoadPlan(1, 8, 5, 0, 1, 0,
-                java.time.Duration.ofSeconds(1), 1), heard));
+                java.time.Duration.ofSeconds(1), 1)));
+        assertThrows(IllegalArgumentException.class, () -> new PairedRunner(
+                List.of(new PairedRunner.Target(new Scripted("a", 1, new ArrayList<>()), null)), Progress.disabled()));
     }
 }
