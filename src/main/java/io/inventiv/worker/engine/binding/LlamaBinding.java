@@ -61,12 +61,15 @@ public final class LlamaBinding {
             parameters.disableLog();
         }
         try {
-            LlamaModel model = new LlamaModel(parameters);
+            // On a thread that ends with the load, or OpenMP throttles every token (see LoadingThread).
+            LlamaModel model = LoadingThread.call("model-load", () -> new LlamaModel(parameters));
             // Set after loading, because loading resets it. Routes llama.cpp's internal log by level.
             LlamaModel.setLogger(LogFormat.TEXT, LlamaBinding::logNative);
             return new LlamaBinding(model, facts);
         } catch (RuntimeException | UnsatisfiedLinkError e) { // LlamaException is not public
             throw new ModelLoadException(e.getMessage(), e);
+        } catch (Exception e) { // LlamaModel's constructor declares none; kept whole for the message
+            throw new ModelLoadException(e.toString(), e);
         }
     }
 

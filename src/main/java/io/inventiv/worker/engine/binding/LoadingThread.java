@@ -1,0 +1,53 @@
+package io.inventiv.worker.engine.binding;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Runs a model load on a platform thread of its own, which ends when the load does.
+ *
+ * <p>Why: the binding's library runs llama.cpp's threads with OpenMP (libgomp). While loading,
+ * llama.cpp decodes a warm-up batch on the calling thread, and libgomp gives that thread a pool
+ * of worker threads that lives as long as the thread. The binding then decodes on its own native
+ * thread, which gets a second pool. libgomp counts the threads of both pools, and once they
+ * outnumber the CPUs it cuts the busy-wait at each barrier from 300,000 spins to 100. Every one
+ * of the hundreds of barriers in a token then puts llama.cpp's threads to sleep on a futex and
+ * wakes them again. When the loading thread ends, libgomp frees its pool, and the decoding
+ * threads spin as they do in llama-server, where one thread loads and decodes. Measured in
+ * docs/BENCHMARKS.md ("OpenMP").
+ */
+public final class LoadingThread {
+    private LoadingThread() {
+    }
+
+    /** Runs {@code load} on a new thread named {@code name}, waits for it, and returns its result or rethrows its failure. */
+    public static <T> T call(String name, Callable<T> load) throws Exception {
+        FutureTask<T> task = new FutureTask<>(load);
+        Thread thread = Thread.ofPlatform().name(name).start(task);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join(); // a native load cannot be abandoned halfway: wait for it whatever happens
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+}
