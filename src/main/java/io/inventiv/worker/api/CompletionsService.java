@@ -42,7 +42,7 @@ public final class CompletionsService implements HttpService {
         log.record(GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage()));
     }
 
-    private record Shape(String id, long created, String model) implements ResponseShape {
+    record Shape(String id, long created, String model) implements ResponseShape {
         @Override
         public Object firstChunk() {
             return null; // vLLM's completion streams start with text, not a role

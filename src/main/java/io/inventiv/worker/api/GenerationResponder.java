@@ -47,6 +47,7 @@ final class GenerationResponder {
     static GenerationResult stream(ServerResponse res, Generation generation, ResponseShape shape,
             boolean sendUsage) throws InterruptedException {
         SseWriter sse = new SseWriter(res);
+        DeltaChunkTemplate deltas = DeltaChunkTemplate.of(shape);
         try {
             Object first = shape.firstChunk();
             if (first != null) {
@@ -58,7 +59,7 @@ final class GenerationResponder {
                 GenerationEvent event = generation.next();
                 switch (event) {
                     case GenerationEvent.Quiet quiet -> sse.ping();
-                    case GenerationEvent.Delta delta -> sse.data(shape.deltaChunk(delta.text()));
+                    case GenerationEvent.Delta delta -> sse.data(deltas.render(delta.text()));
                     case GenerationEvent.Finished finished -> {
                         sse.data(shape.finishChunk(finished.result()));
                         if (sendUsage) {
