@@ -70,6 +70,26 @@ class GenerationQuietTest {
         assertEquals(GenerationEvent.Failed.class, generation.next().getClass());
     }
 
+    @Test
+    void theTickerStopsOnceNoGenerationIsWatchedAndStartsAgainWithTheNext() throws Exception {
+        Generation first = generation();
+        QuietTicker.watch(first);
+        assertTrue(QuietTicker.isTicking());
+        first.emit(new GenerationEvent.Failed("done")); // ended: dropped at the next tick
+        assertEquals(GenerationEvent.Failed.class, first.next().getClass());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (QuietTicker.isTicking() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(QuietTicker.isTicking(), "an idle server's ticker does not wake");
+
+        Generation second = generation();
+        QuietTicker.watch(second);
+        assertTrue(QuietTicker.isTicking());
+        assertSame(GenerationEvent.QUIET, second.next(), "and the next generation is nudged again");
+        second.emit(new GenerationEvent.Failed("done"));
+    }
+
     /** next() on another thread, given up after a short wait: null when nothing was queued. */
     private static GenerationEvent pollBriefly(Generation generation) throws Exception {
         ExecutorService reader = Executors.newSingleThreadExecutor();
