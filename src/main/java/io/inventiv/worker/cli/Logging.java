@@ -5,7 +5,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /** One-line log records on stderr at the level LOG_LEVEL names, set once at start-up. */
 public final class Logging {
@@ -20,7 +19,6 @@ public final class Logging {
     }
 
     public static void configure(String logLevel) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         Level level = switch (logLevel) {
             case "error" -> Level.SEVERE;
             case "warn" -> Level.WARNING;
@@ -34,7 +32,7 @@ public final class Logging {
         }
         Logger root = Logger.getLogger("");
         Handler console = new ConsoleHandler();
-        console.setFormatter(new SimpleFormatter());
+        console.setFormatter(new OneLineFormatter());
         console.setLevel(level);
         root.addHandler(console);
         root.setLevel(level);
