@@ -61,16 +61,16 @@ final class GenerationResponder {
                     case GenerationEvent.Quiet quiet -> sse.ping();
                     case GenerationEvent.Delta delta -> sse.data(deltas.render(delta.text()));
                     case GenerationEvent.Finished finished -> {
-                        sse.data(shape.finishChunk(finished.result()));
+                        Object finish = shape.finishChunk(finished.result());
                         if (sendUsage) {
-                            sse.data(shape.usageChunk(Usage.of(finished.result())));
+                            sse.lastEvents(finish, shape.usageChunk(Usage.of(finished.result())));
+                        } else {
+                            sse.lastEvents(finish);
                         }
-                        sse.done();
                         return finished.result();
                     }
                     case GenerationEvent.Failed failed -> {
-                        sse.data(ApiErrors.body(internalError(failed.message())));
-                        sse.done();
+                        sse.lastEvents(ApiErrors.body(internalError(failed.message())));
                         return null;
                     }
                 }

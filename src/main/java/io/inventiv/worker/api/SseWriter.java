@@ -37,8 +37,19 @@ final class SseWriter {
         write(PING);
     }
 
-    void done() throws ClientGoneException {
-        write(DONE);
+    /**
+     * The last events of a stream, then [DONE], in one flush: one socket write and one wake-up of
+     * the client instead of one per event, while the next request may already be starting.
+     */
+    void lastEvents(Object... payloads) throws ClientGoneException {
+        byte[][] parts = new byte[3 * payloads.length + 1][];
+        for (int i = 0; i < payloads.length; i++) {
+            parts[3 * i] = DATA;
+            parts[3 * i + 1] = payloads[i] instanceof byte[] bytes ? bytes : Json.write(payloads[i]);
+            parts[3 * i + 2] = END;
+        }
+        parts[parts.length - 1] = DONE;
+        write(parts);
     }
 
     void close() {
