@@ -121,7 +121,7 @@ public final class Main {
         ModelFacts facts = ModelFacts.inspect(config.modelPath());
         LlamaBinding binding = LlamaBinding.load(new LoadOptions(config.modelPath(),
                 config.maxModelLen() * config.parallel(), config.parallel(), config.threads(), config.gpuLayers(),
-                config.nativeDebugLog()), facts);
+                config.llamaNice(), config.nativeDebugLog()), facts);
         return new Engine(binding, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
                 config.defaultMaxTokens(), config.faultTokenDelayMillis()), listener);
     }

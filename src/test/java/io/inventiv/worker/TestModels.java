@@ -65,7 +65,7 @@ public final class TestModels {
     /** With {@code tokenDelayMillis} &gt; 0, generations hold their slots long enough to watch. */
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
-        return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, "127.0.0.1", 0,
+        return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
                 256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, "info");
     }
 

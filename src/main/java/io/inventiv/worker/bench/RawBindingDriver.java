@@ -35,11 +35,12 @@ public final class RawBindingDriver implements StreamDriver {
 
     /**
      * Loads the model (never closed: the binding's close frees almost nothing), on a thread that
-     * ends with the load, as the server does: loaded on a thread that lives on, the binding runs
-     * about 25% slower at decode on 2 cores (see {@link LoadingThread}), and the baseline would flatter us.
+     * ends with the load and at the server's nice value for llama.cpp's threads, as the server
+     * does: loaded on a thread that lives on, the binding runs about 25% slower at decode on 2 cores
+     * (see {@link LoadingThread}), and the baseline would flatter us.
      */
-    public static RawBindingDriver load(Path modelPath, int maxModelLen, int parallel, int threads, int promptTokens,
-            BenchSampling sampling) throws Exception {
+    public static RawBindingDriver load(Path modelPath, int maxModelLen, int parallel, int threads, int nice,
+            int promptTokens, BenchSampling sampling) throws Exception {
         ModelParameters parameters = new ModelParameters()
                 .setModel(modelPath.toString())
                 .setCtxSize(maxModelLen * parallel)
@@ -49,7 +50,7 @@ public final class RawBindingDriver implements StreamDriver {
                 .disableContextShift()
                 .enableContBatching()
                 .disableLog();
-        LlamaModel model = LoadingThread.call("model-load", () -> new LlamaModel(parameters));
+        LlamaModel model = LoadingThread.call("model-load", nice, () -> new LlamaModel(parameters));
         return new RawBindingDriver(model, BenchPrompt.ofTokens(promptTokens, model::encode), sampling);
     }
 

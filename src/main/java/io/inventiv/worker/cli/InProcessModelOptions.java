@@ -25,6 +25,10 @@ final class InProcessModelOptions {
     @Option(names = "--n-threads", defaultValue = "0", description = "Inference threads; 0 = available cores (default).")
     int threads;
 
+    @Option(names = "--llama-nice", defaultValue = "5",
+            description = "Nice value of llama.cpp's threads, as the server's LLAMA_NICE (default ${DEFAULT-VALUE}).")
+    int llamaNice;
+
     /** Null when the model file can be read, else what is wrong. */
     String problem() {
         return Files.isReadable(modelPath) ? null : "cannot read model file " + modelPath;
@@ -41,7 +45,7 @@ final class InProcessModelOptions {
     /** Loads the raw binding in this process. */
     RawBindingDriver loadRaw(int concurrency, int promptTokens, BenchSampling sampling) throws Exception {
         return loadQuietly(() -> RawBindingDriver.load(modelPath, maxModelLen, slots(concurrency), threadCount(),
-                promptTokens, sampling));
+                llamaNice, promptTokens, sampling));
     }
 
     /**

@@ -85,6 +85,7 @@ public final class RawBenchCommand implements Callable<Integer> {
         new CommandLine(serve).parseArgs("--model", model.modelPath.toString(), "--n-ctx",
                 Integer.toString(model.maxModelLen),
                 "--n-parallel", Integer.toString(slots), "--n-threads", Integer.toString(threadCount),
+                "--llama-nice", Integer.toString(model.llamaNice),
                 "--max-queue", Integer.toString(Math.max(64, plan.concurrency())), "--log-level", "info");
         return new EngineDriver(InProcessModelOptions.loadQuietly(() -> Main.loadEngine(serve.toConfig(),
                 EngineListener.NONE)), plan.promptTokens(), load.sampling());

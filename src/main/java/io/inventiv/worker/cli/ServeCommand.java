@@ -47,6 +47,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Layers offloaded to the GPU (env N_GPU_LAYERS, default ${DEFAULT-VALUE}).")
     private int gpuLayers;
 
+    @Option(names = "--llama-nice", defaultValue = "${env:LLAMA_NICE:-5}",
+            description = "Nice value of llama.cpp's threads, 0-19, so that the server's own threads run at once "
+                    + "(env LLAMA_NICE, default ${DEFAULT-VALUE}; 0 = unchanged).")
+    private int llamaNice;
+
     @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}",
             description = "Listen address (env HOST, default ${DEFAULT-VALUE}).")
     private String host;
@@ -118,7 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             return new ServerConfig(modelPath, names(), maxModelLen,
                     threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers,
-                    host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
+                    llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {

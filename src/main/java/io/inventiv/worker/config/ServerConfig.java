@@ -14,6 +14,8 @@ import java.util.List;
  * @param threads           inference threads
  * @param parallel          requests generating at once (one llama.cpp slot each)
  * @param gpuLayers         layers offloaded to a GPU (0 on CPU builds)
+ * @param llamaNice         nice value of llama.cpp's threads (0 to 19; ours stay at 0), so that
+ *                          our few threads run as soon as they wake
  * @param host              listen address
  * @param port              listen port
  * @param defaultMaxTokens  cap when a request sets no limit
@@ -32,6 +34,7 @@ public record ServerConfig(
         int threads,
         int parallel,
         int gpuLayers,
+        int llamaNice,
         String host,
         int port,
         int defaultMaxTokens,
@@ -52,6 +55,9 @@ public record ServerConfig(
         requireAtLeast("N_THREADS", threads, 1);
         requireAtLeast("N_PARALLEL", parallel, 1);
         requireAtLeast("N_GPU_LAYERS", gpuLayers, 0);
+        if (llamaNice < 0 || llamaNice > 19) {
+            throw new IllegalArgumentException("LLAMA_NICE must be between 0 and 19, got " + llamaNice);
+        }
         requireAtLeast("DEFAULT_MAX_TOKENS", defaultMaxTokens, 1);
         requireAtLeast("MAX_QUEUE", maxQueue, 0);
         requireAtLeast("DRAIN_TIMEOUT_S", drainTimeoutSeconds, 0);

@@ -35,7 +35,7 @@ class ApiKeyIT {
 
     private static ServerConfig withKey(ServerConfig c) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
-                c.gpuLayers(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
+                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), KEY, c.drainTimeoutSeconds(), c.logLevel());
     }
 

@@ -62,7 +62,8 @@ public final class LlamaBinding {
         }
         try {
             // On a thread that ends with the load, or OpenMP throttles every token (see LoadingThread).
-            LlamaModel model = LoadingThread.call("model-load", () -> new LlamaModel(parameters));
+            LlamaModel model = LoadingThread.call("model-load", options.nice(),
+                    () -> new LlamaModel(parameters));
             // Set after loading, because loading resets it. Routes llama.cpp's internal log by level.
             LlamaModel.setLogger(LogFormat.TEXT, LlamaBinding::logNative);
             return new LlamaBinding(model, facts);

@@ -16,14 +16,30 @@ import java.util.concurrent.FutureTask;
  * wakes them again. When the loading thread ends, libgomp frees its pool, and the decoding
  * threads spin as they do in llama-server, where one thread loads and decodes. Measured in
  * docs/BENCHMARKS.md ("OpenMP").
+ *
+ * <p>The loading thread is also where llama.cpp's threads get their priority: the binding starts
+ * its decoding thread from it, and that thread starts the OpenMP workers, so all of them inherit
+ * the nice value given here (see {@link ThreadNice}).
  */
 public final class LoadingThread {
+    private static final System.Logger LOG = System.getLogger(LoadingThread.class.getName());
+
     private LoadingThread() {
     }
 
-    /** Runs {@code load} on a new thread named {@code name}, waits for it, and returns its result or rethrows its failure. */
-    public static <T> T call(String name, Callable<T> load) throws Exception {
-        FutureTask<T> task = new FutureTask<>(load);
+    /**
+     * Runs {@code load} on a new thread named {@code name}, at nice value {@code nice} (0 = as
+     * is), waits for it, and returns its result or rethrows its failure.
+     */
+    public static <T> T call(String name, int nice, Callable<T> load) throws Exception {
+        FutureTask<T> task = new FutureTask<>(() -> {
+            String problem = ThreadNice.applyToCurrentThread(nice);
+            if (problem != null) {
+                LOG.log(System.Logger.Level.WARNING, "llama.cpp's threads keep their priority (LLAMA_NICE=" + nice
+                        + " not applied: " + problem + ")");
+            }
+            return load.call();
+        });
         Thread thread = Thread.ofPlatform().name(name).start(task);
         boolean interrupted = false;
         while (true) {
