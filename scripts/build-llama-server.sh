@@ -42,7 +42,7 @@ fi
 
 rm -rf "$DIR"
 mkdir -p "$(dirname "$DIR")"
-git clone --quiet "$work/package/llama/gitRelease.bundle" "$DIR"
+git -c advice.detachedHead=false clone --quiet "$work/package/llama/gitRelease.bundle" "$DIR"
 echo "building llama-server from llama.cpp $TAG ($(git -C "$DIR" rev-parse --short HEAD)) in $DIR" >&2
 cmake -S "$DIR" -B "$DIR/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
   -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
