@@ -42,6 +42,7 @@ final class QuietTicker {
         SHARED.add(generation);
     }
 
+    /** Whether the ticker is armed; it is not while no generation is watched. */
     static boolean isTicking() {
         synchronized (SHARED) {
             return SHARED.ticking != null;
