@@ -269,7 +269,7 @@ echo
 rm -rf "$NATIVE"
 echo
 echo "results: $OUT (table.md, summary.json, one JSON per run)"
-[ -z "$LLAMA_SERVER_BIN" ] && echo "llama-server: not run (set LLAMA_SERVER_BIN=/path/to/llama-server to compare)"
+[ -z "$LLAMA_SERVER_BIN" ] && echo "llama-server: not run (make llama-server builds one; then make bench LLAMA_SERVER_BIN=.cache/llama.cpp-b4980/build/bin/llama-server)"
 if [ "$failures" -gt 0 ]; then
   echo "$failures run(s) failed or reported errors" >&2
   exit 1
