@@ -28,8 +28,7 @@ final class SseWriter {
 
     /** Writes one event with a one-line JSON payload. */
     void data(Object payload) throws ClientGoneException {
-        byte[] json = payload instanceof byte[] bytes ? bytes : Json.write(payload);
-        write(DATA, json, END);
+        write(DATA, json(payload), END);
     }
 
     /** A comment line: keeps proxies from timing out, and reveals a client that has left. */
@@ -45,11 +44,16 @@ final class SseWriter {
         byte[][] parts = new byte[3 * payloads.length + 1][];
         for (int i = 0; i < payloads.length; i++) {
             parts[3 * i] = DATA;
-            parts[3 * i + 1] = payloads[i] instanceof byte[] bytes ? bytes : Json.write(payloads[i]);
+            parts[3 * i + 1] = json(payloads[i]);
             parts[3 * i + 2] = END;
         }
         parts[parts.length - 1] = DONE;
         write(parts);
+    }
+
+    /** A payload that is already JSON bytes goes as is; anything else is serialized. */
+    private static byte[] json(Object payload) {
+        return payload instanceof byte[] bytes ? bytes : Json.write(payload);
     }
 
     void close() {

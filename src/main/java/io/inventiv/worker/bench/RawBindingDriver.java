@@ -4,7 +4,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
-import de.kherud.llama.ModelParameters;
+import io.inventiv.worker.engine.binding.LlamaBinding;
 import io.inventiv.worker.engine.binding.LoadingThread;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -34,23 +34,15 @@ public final class RawBindingDriver implements StreamDriver {
     }
 
     /**
-     * Loads the model (never closed: the binding's close frees almost nothing), on a thread that
-     * ends with the load and at the server's nice value for llama.cpp's threads, as the server
-     * does: loaded on a thread that lives on, the binding runs about 25% slower at decode on 2 cores
-     * (see {@link LoadingThread}), and the baseline would flatter us.
+     * Loads the model (never closed: the binding's close frees almost nothing) exactly as the
+     * server does, llama.cpp's console log off: loaded otherwise, on a thread that lives on, the
+     * binding runs about 25% slower at decode on 2 cores (see {@link LoadingThread}), and the
+     * baseline would flatter us. No logger callback is set, unlike the server.
      */
     public static RawBindingDriver load(Path modelPath, int maxModelLen, int parallel, int threads, int nice,
             int promptTokens, BenchSampling sampling) throws Exception {
-        ModelParameters parameters = new ModelParameters()
-                .setModel(modelPath.toString())
-                .setCtxSize(maxModelLen * parallel)
-                .setParallel(parallel)
-                .setThreads(threads)
-                .setThreadsBatch(threads)
-                .disableContextShift()
-                .enableContBatching()
-                .disableLog();
-        LlamaModel model = LoadingThread.call("model-load", nice, () -> new LlamaModel(parameters));
+        LlamaModel model = LlamaBinding.loadModel(new io.inventiv.worker.engine.binding.LoadOptions(modelPath, maxModelLen * parallel, parallel,
+                threads, 0, nice, false));
         return new RawBindingDriver(model, BenchPrompt.ofTokens(promptTokens, model::encode), sampling);
     }
 

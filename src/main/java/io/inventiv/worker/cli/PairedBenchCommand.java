@@ -90,13 +90,13 @@ public final class PairedBenchCommand implements Callable<Integer> {
         }
         Instant startedAt = Instant.now();
         List<Server> servers = new ArrayList<>();
-        servers.add(new Server(load.label(), base, serverReport));
+        servers.add(connect(load.label(), base, serverReport, plan));
         if (otherBase != null) {
-            servers.add(new Server(otherLabel, otherBase, otherReport));
+            servers.add(connect(otherLabel, otherBase, otherReport, plan));
         }
         for (Server server : servers) {
-            if (!server.connect(plan, load, target)) {
-                System.err.println("error: nothing answers at " + server.base);
+            if (server.driver() == null) {
+                System.err.println("error: nothing answers at " + server.base());
                 return 1;
             }
         }
@@ -109,8 +109,7 @@ public final class PairedBenchCommand implements Callable<Integer> {
         List<PairedRunner.Target> targets = new ArrayList<>();
         targets.add(new PairedRunner.Target(raw, null));
         for (Server server : servers) {
-            server.probe = SideProbe.ofServer(server.base, probeIntervalMillis);
-            targets.add(new PairedRunner.Target(server.driver, server.probe));
+            targets.add(new PairedRunner.Target(server.driver(), server.probe()));
         }
         List<PhaseResult> phases = new PairedRunner(targets, load.progress()).run(plan);
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
@@ -121,33 +120,23 @@ public final class PairedBenchCommand implements Callable<Integer> {
         Files.writeString(rawReport, BenchReport.JSON.writeValueAsString(rawResult));
         for (int i = 0; i < servers.size(); i++) {
             Server server = servers.get(i);
-            BenchReport report = BenchReport.of("http", server.label, server.base.toString(), server.driver.model(),
-                    startedAt, BenchReport.Settings.of(plan, server.driver.prompt().exact(), load.sampling(), null,
-                            null, null), List.of(phases.get(i + 1)), server.probe.stats(), null, null);
-            Files.writeString(server.report, BenchReport.JSON.writeValueAsString(report));
+            BenchReport report = BenchReport.of("http", server.label(), server.base().toString(),
+                    server.driver().model(), startedAt, BenchReport.Settings.of(plan, server.driver().prompt().exact(),
+                            load.sampling(), null, null, null), List.of(phases.get(i + 1)), server.probe().stats(),
+                    null, null);
+            Files.writeString(server.report(), BenchReport.JSON.writeValueAsString(report));
         }
         return phases.stream().allMatch(PairedBenchCommand::succeeded) ? 0 : 1;
     }
 
-    /** A server in the rotation: where it is, where its report goes, and its driver once connected. */
-    private static final class Server {
-        final String label;
-        final URI base;
-        final Path report;
-        HttpStreamDriver driver;
-        SideProbe probe;
+    /** A server in the rotation: where it is, where its report goes, its driver (null when nothing answers), its probe. */
+    private record Server(String label, URI base, Path report, HttpStreamDriver driver, SideProbe probe) {
+    }
 
-        Server(String label, URI base, Path report) {
-            this.label = label;
-            this.base = base;
-            this.report = report;
-        }
-
-        boolean connect(LoadPlan plan, LoadOptions load, ServerTargetOptions target) {
-            driver = HttpStreamDriver.connect(base, null, plan.promptTokens(), load.sampling(),
-                    target.requestTimeout(), load.progress());
-            return driver != null;
-        }
+    private Server connect(String label, URI serverBase, Path report, LoadPlan plan) {
+        HttpStreamDriver driver = HttpStreamDriver.connect(serverBase, null, plan.promptTokens(), load.sampling(),
+                target.requestTimeout(), load.progress());
+        return new Server(label, serverBase, report, driver, SideProbe.ofServer(serverBase, probeIntervalMillis));
     }
 
     private static boolean succeeded(PhaseResult phase) {

@@ -44,6 +44,24 @@ public final class LlamaBinding {
      * native thread behind, so there is deliberately no close method here.
      */
     public static LlamaBinding load(LoadOptions options, ModelFacts facts) throws ModelLoadException {
+        try {
+            LlamaModel model = loadModel(options);
+            // Set after loading, because loading resets it. Routes llama.cpp's internal log by level.
+            LlamaModel.setLogger(LogFormat.TEXT, LlamaBinding::logNative);
+            return new LlamaBinding(model, facts);
+        } catch (RuntimeException | UnsatisfiedLinkError e) { // LlamaException is not public
+            throw new ModelLoadException(e.getMessage(), e);
+        } catch (Exception e) { // LlamaModel's constructor declares none; kept whole for the message
+            throw new ModelLoadException(e.toString(), e);
+        }
+    }
+
+    /**
+     * The binding's model, loaded as the server loads it: the raw benchmark baseline calls this
+     * too, so that both run llama.cpp with the same parameters, threads and priority. On a thread
+     * that ends with the load, or OpenMP throttles every token (see {@link LoadingThread}).
+     */
+    public static LlamaModel loadModel(LoadOptions options) throws Exception {
         ModelParameters parameters = new ModelParameters()
                 .setModel(options.modelPath().toString())
                 .setCtxSize(options.totalContext())
@@ -60,18 +78,7 @@ public final class LlamaBinding {
             // Quiet the console; a failed load is explained by NativeLoadProbe, which logs fully.
             parameters.disableLog();
         }
-        try {
-            // On a thread that ends with the load, or OpenMP throttles every token (see LoadingThread).
-            LlamaModel model = LoadingThread.call("model-load", options.nice(),
-                    () -> new LlamaModel(parameters));
-            // Set after loading, because loading resets it. Routes llama.cpp's internal log by level.
-            LlamaModel.setLogger(LogFormat.TEXT, LlamaBinding::logNative);
-            return new LlamaBinding(model, facts);
-        } catch (RuntimeException | UnsatisfiedLinkError e) { // LlamaException is not public
-            throw new ModelLoadException(e.getMessage(), e);
-        } catch (Exception e) { // LlamaModel's constructor declares none; kept whole for the message
-            throw new ModelLoadException(e.toString(), e);
-        }
+        return LoadingThread.call("model-load", options.nice(), () -> new LlamaModel(parameters));
     }
 
     private static void logNative(LogLevel level, String message) {
