@@ -10,8 +10,6 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
@@ -105,8 +103,7 @@ public final class VllmMetrics implements EngineListener {
 
         httpRequests = Counter.builder().name("http_requests").help("Total number of requests by method, status and handler.")
                 .labelNames("handler", "method", "status").withoutExemplars().register(registry);
-        ProcessMetrics.builder().register(registry);
-        JvmMemoryMetrics.builder().register(registry);
+        registry.register(ProcessMeters.create());
     }
 
     /** Connects the queue gauges to the engine once the model has loaded; until then they read 0. */
