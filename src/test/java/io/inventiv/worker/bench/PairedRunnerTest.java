@@ -61,16 +61,15 @@ class PairedRunnerTest {
     }
 
     @Test
-    void oneStreamPairsAlternateWhoGoesFirstAndShareTheirPrompt() throws Exception {
+    void oneStreamTargetsTakeTwoWavesEachOnTheSamePrompts() throws Exception {
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         PairedRunner runner = new PairedRunner(targets(new Scripted("raw", 10, calls), new Scripted("ours", 20, calls),
                 new Heard(calls)), Progress.disabled());
         List<PhaseResult> phases = runner.run(new LoadPlan(1, 8, 5, 1, 2, 3, null, 1));
 
         assertEquals(List.of("warm-up", "raw:0:2", "ours:0:2", "end", // warm-up: its own prompts and budget
-                "raw:1:5", "start", "ours:1:5", "end",
-                "start", "ours:2:5", "end", "raw:2:5",
-                "raw:3:5", "start", "ours:3:5", "end"), calls);
+                "raw:1:5", "raw:2:5", "start", "ours:1:5", "end", "start", "ours:2:5", "end",
+                "raw:3:5", "start", "ours:3:5", "end"), calls); // an odd last wave alone
         assertEquals(3, phases.get(0).results().size(), "warm-up is not measured");
         assertEquals(3, phases.get(1).results().size());
         assertTrue(phases.get(0).wallNanos() >= 30_000_000L, "the wall time is the target's own waves");
@@ -85,17 +84,17 @@ class PairedRunnerTest {
                 new Heard(new ArrayList<>())), Progress.disabled());
         List<PhaseResult> phases = runner.run(new LoadPlan(2, 8, 5, 0, 1, 4, null, 1));
 
-        // Waves of 2: raw 0,1 | ours 0,1 | ours 2,3 | raw 2,3; within a wave the order is free.
+        // Waves of 2: raw 0,1 | raw 2,3 | ours 0,1 | ours 2,3; within a wave the order is free.
         assertEquals(Set.of("raw:0:5", "raw:1:5"), new TreeSet<>(calls.subList(0, 2)));
-        assertEquals(Set.of("ours:0:5", "ours:1:5"), new TreeSet<>(calls.subList(2, 4)));
-        assertEquals(Set.of("ours:2:5", "ours:3:5"), new TreeSet<>(calls.subList(4, 6)));
-        assertEquals(Set.of("raw:2:5", "raw:3:5"), new TreeSet<>(calls.subList(6, 8)));
+        assertEquals(Set.of("raw:2:5", "raw:3:5"), new TreeSet<>(calls.subList(2, 4)));
+        assertEquals(Set.of("ours:0:5", "ours:1:5"), new TreeSet<>(calls.subList(4, 6)));
+        assertEquals(Set.of("ours:2:5", "ours:3:5"), new TreeSet<>(calls.subList(6, 8)));
         assertEquals(4, phases.get(0).results().size());
         assertTrue(phases.get(0).wallNanos() < 4 * 50_000_000L, "two requests of a wave run at the same time");
     }
 
     @Test
-    void threeTargetsRunInOrderThenInReverseEachHeardOnlyDuringItsOwnWaves() throws Exception {
+    void threeTargetsTakeTheirTwoWavesInTurnEachHeardOnlyDuringItsOwnWaves() throws Exception {
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         PairedRunner runner = new PairedRunner(List.of(
                 new PairedRunner.Target(new Scripted("raw", 1, calls), null),
@@ -104,8 +103,8 @@ class PairedRunnerTest {
         List<PhaseResult> phases = runner.run(new LoadPlan(1, 8, 5, 1, 2, 2, null, 1));
 
         assertEquals(List.of("ours:warm-up", "ls:warm-up", "raw:0:2", "ours:0:2", "ls:0:2", "ours:end", "ls:end",
-                "raw:1:5", "ours:start", "ours:1:5", "ours:end", "ls:start", "ls:1:5", "ls:end",
-                "ls:start", "ls:2:5", "ls:end", "ours:start", "ours:2:5", "ours:end", "raw:2:5"), calls);
+                "raw:1:5", "raw:2:5", "ours:start", "ours:1:5", "ours:end", "ours:start", "ours:2:5", "ours:end",
+                "ls:start", "ls:1:5", "ls:end", "ls:start", "ls:2:5", "ls:end"), calls);
         assertEquals(3, phases.size());
         phases.forEach(phase -> assertEquals(2, phase.results().size()));
     }
@@ -119,5 +118,31 @@ class PairedRunnerTest {
                 java.time.Duration.ofSeconds(1), 1)));
         assertThrows(IllegalArgumentException.class, () -> new PairedRunner(
                 List.of(new PairedRunner.Target(new Scripted("a", 1, new ArrayList<>()), null)), Progress.disabled()));
+    }
+
+    @Test
+    void everyTargetFollowsItselfInHalfItsWavesWhateverTheNumberOfTargets() throws Exception {
+        for (int count = 2; count <= 4; count++) {
+            List<String> calls = Collections.synchronizedList(new ArrayList<>());
+            List<PairedRunner.Target> targets = new ArrayList<>();
+            for (int t = 0; t < count; t++) {
+                targets.add(new PairedRunner.Target(new Scripted("t" + t, 0, calls), null));
+            }
+            new PairedRunner(targets, Progress.disabled()).run(new LoadPlan(1, 8, 5, 0, 1, 8, null, 1));
+
+            for (int t = 0; t < count; t++) {
+                String name = "t" + t + ":";
+                int waves = 0;
+                int afterItself = 0;
+                for (int i = 0; i < calls.size(); i++) {
+                    if (calls.get(i).startsWith(name)) {
+                        waves++;
+                        afterItself += i > 0 && calls.get(i - 1).startsWith(name) ? 1 : 0;
+                    }
+                }
+                assertEquals(8, waves);
+                assertEquals(4, afterItself, count + " targets: " + calls);
+            }
+        }
     }
 }
