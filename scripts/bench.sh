@@ -6,7 +6,7 @@
 #   ours    our server over HTTP on 127.0.0.1
 #   llama-server  when LLAMA_SERVER_BIN points to one, with the same file, threads, slots, context
 # for 1 stream (1 slot) and 4 streams (4 slots), plus a short-prompt TTFT scenario on 1 slot, in
-# rounds; raw, ours and llama-server take turns wave by wave inside one client (bench-paired),
+# rounds; raw, ours and llama-server take turns inside one client (bench-paired), two waves each,
 # because this machine's speed drifts. Then prints one table with ratio columns.
 # Results: target/bench/<UTC time>/ (JSON + table.md).
 # Every server listens on 127.0.0.1 only and is stopped with SIGTERM by this script.
