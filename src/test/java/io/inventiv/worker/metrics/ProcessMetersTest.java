@@ -14,7 +14,8 @@ class ProcessMetersTest {
     @Test
     void readsTheSourceAtMostOncePerMaxAge() {
         PrometheusRegistry source = new PrometheusRegistry();
-        Counter reads = Counter.builder().name("source_reads").help("test").register(source);
+        // Without exemplars, as in VllmMetrics: the exemplar sampler would start a scheduler thread.
+        Counter reads = Counter.builder().name("source_reads").help("test").withoutExemplars().register(source);
         AtomicLong now = new AtomicLong(5_000_000_000L);
         ProcessMeters meters = ProcessMeters.caching(source, now::get);
 
