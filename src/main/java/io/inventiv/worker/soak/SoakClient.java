@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +25,8 @@ import java.util.stream.Stream;
  */
 final class SoakClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern FINISH_REASON = Pattern.compile("\"finish_reason\":\"(\\w+)\"");
+    private static final Pattern COMPLETION_TOKENS = Pattern.compile("\"completion_tokens\":(\\d+)");
 
     /** What the client saw: its own tally, to compare with the server's counters. */
     record Outcome(int status, boolean dropped, String finishReason, int promptTokens, int completionTokens,
@@ -85,8 +89,40 @@ final class SoakClient {
                 return new Outcome(status, false, null, 0, 0, "status " + status);
             }
             Thread.sleep(dropAfterMillis);
-            return new Outcome(200, true, null, prompt.tokens(), 0, null);
+            // The answer may be whole already: a small model alone on the machine can finish first,
+            // and a non-streamed answer commits its status early only after a second. The server
+            // then counts it as finished, and so must we.
+            Outcome finished = finishedBeforeDrop(available(in), prompt);
+            return finished != null ? finished : new Outcome(200, true, null, prompt.tokens(), 0, null);
         }
+    }
+
+    /** The response's text that has arrived so far, read without waiting for more. */
+    private static String available(BufferedReader in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[8192];
+        while (in.ready()) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                break;
+            }
+            text.append(buffer, 0, read);
+        }
+        return text.toString();
+    }
+
+    /**
+     * The outcome of a response that already carries its finish reason (a whole body, or a
+     * stream's finish chunk), else null. Content chunks carry {@code "finish_reason":null}.
+     */
+    static Outcome finishedBeforeDrop(String received, SoakPrompt prompt) {
+        Matcher reason = FINISH_REASON.matcher(received);
+        if (!reason.find()) {
+            return null;
+        }
+        Matcher completion = COMPLETION_TOKENS.matcher(received);
+        int completionTokens = completion.find() ? Integer.parseInt(completion.group(1)) : 0;
+        return new Outcome(200, false, reason.group(1), prompt.tokens(), completionTokens, null);
     }
 
     private static Outcome readWhole(String text, SoakPrompt prompt) throws IOException {
