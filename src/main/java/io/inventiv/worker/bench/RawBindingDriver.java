@@ -41,8 +41,9 @@ public final class RawBindingDriver implements StreamDriver {
      */
     public static RawBindingDriver load(Path modelPath, int maxModelLen, int parallel, int threads, int nice,
             int promptTokens, BenchSampling sampling) throws Exception {
-        LlamaModel model = LlamaBinding.loadModel(new io.inventiv.worker.engine.binding.LoadOptions(modelPath, maxModelLen * parallel, parallel,
-                threads, 0, nice, false));
+        // Fully qualified: this package has a LoadOptions of its own (the load tool's options).
+        LlamaModel model = LlamaBinding.loadModel(new io.inventiv.worker.engine.binding.LoadOptions(modelPath,
+                maxModelLen * parallel, parallel, threads, 0, nice, false));
         return new RawBindingDriver(model, BenchPrompt.ofTokens(promptTokens, model::encode), sampling);
     }
 

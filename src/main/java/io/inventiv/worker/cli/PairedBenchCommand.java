@@ -129,7 +129,10 @@ public final class PairedBenchCommand implements Callable<Integer> {
         return phases.stream().allMatch(PairedBenchCommand::succeeded) ? 0 : 1;
     }
 
-    /** A server in the rotation: where it is, where its report goes, its driver (null when nothing answers), its probe. */
+    /**
+     * A server in the rotation: where it is, where its report goes, its driver (null when nothing
+     * answers) and its side probe.
+     */
     private record Server(String label, URI base, Path report, HttpStreamDriver driver, SideProbe probe) {
     }
 
