@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * While the measured load runs, GETs each side path (/metrics, /v1/models) in turn every
+ * While the measured load runs, GETs each side path (/metrics, /v1/models) once every
  * {@code intervalMillis}, as a monitoring agent and a readiness check would, and records how
  * long the whole answer took. It has its own client, hence its own connection: its requests
  * must not queue behind the streams.
@@ -100,19 +100,31 @@ public final class SideProbe implements LoadRunner.PhaseListener {
         return stats;
     }
 
+    /**
+     * Spreads the paths evenly over the interval: each request comes after a pause, as from
+     * independent monitors. Sent back to back, only the first found the connection idle on both
+     * sides and paid for waking it, so the order decided which path looked slower (measured:
+     * a fixed 33 KB answer took 0.36 ms at p50 when second and 1.00 ms when first, under load).
+     */
     private void loop() {
+        long slotNanos = intervalMillis * 1_000_000 / paths.size();
+        long next = System.nanoTime();
         while (running) {
-            long next = System.nanoTime() + intervalMillis * 1_000_000;
             for (String path : paths) {
-                probe(path);
-            }
-            long sleepMillis = (next - System.nanoTime()) / 1_000_000;
-            if (sleepMillis > 0) {
-                try {
-                    Thread.sleep(sleepMillis);
-                } catch (InterruptedException e) {
+                long sleepMillis = (next - System.nanoTime()) / 1_000_000;
+                if (sleepMillis > 0) {
+                    try {
+                        Thread.sleep(sleepMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!running) {
                     return;
                 }
+                probe(path);
+                // A slow answer delays the next probe; it is never made up for with a burst.
+                next = Math.max(next + slotNanos, System.nanoTime());
             }
         }
     }

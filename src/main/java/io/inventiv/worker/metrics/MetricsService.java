@@ -9,10 +9,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,7 +52,18 @@ public final class MetricsService implements HttpService {
         if (!warmUpStarted.getAndSet(true)) {
             Thread.ofPlatform().daemon().name("metrics-warm-up").start(() -> warmUp(metrics, WARM_UP_RENDERS));
         }
-        Future<byte[]> body = renderer.submit(() -> render(writer, metrics));
+        CompletableFuture<byte[]> body = new CompletableFuture<>();
+        renderer.execute(() -> {
+            try {
+                body.complete(render(writer, metrics));
+            } catch (RuntimeException e) {
+                body.completeExceptionally(e);
+                return;
+            }
+            // After the hand-over, on this thread, which is still running: the next scrape then
+            // finds the process meters read, instead of reading them on its own path.
+            metrics.refreshProcessMeters();
+        });
         byte[] text;
         try {
             text = body.get();

@@ -9,18 +9,24 @@ import java.util.function.LongSupplier;
 
 /**
  * The process's {@code process_*} meters (as vLLM's Python client shows them) and the JVM's
- * heap meters, read at most once per {@link #MAX_AGE_NANOS}; vLLM's own meters stay live.
+ * heap meters, served from a copy; vLLM's own meters stay live.
  *
- * <p>Why: read at every scrape, these cost more than all the rest of the exposition. Profiled
- * under a 4-stream load, they were 53% of a scrape's CPU (about 0.45 of 0.9 ms): the library
- * lists {@code /proc/self/fd}, reads {@code /proc/self/status} line by line, and calls
- * {@code OperatingSystemMXBean} getters by reflection, one of which throws every time. On two
- * cores every such millisecond is taken from llama.cpp's threads and adds to the scrape's wait.
- * A second of staleness is invisible at Prometheus's usual 15 s interval, and CPU time only
- * moves in 10 ms ticks anyway.
+ * <p>Why: these cost more than all the rest of the exposition. Profiled under a 4-stream load,
+ * they were 53% of a scrape's CPU: the library lists {@code /proc/self/fd}, reads
+ * {@code /proc/self/status} line by line, and calls {@code OperatingSystemMXBean} getters by
+ * reflection, one of which throws every time. Read once a second, that code never gets compiled:
+ * a read takes 1.0-1.3 ms, and on two busy cores every such millisecond also waits for a core.
+ *
+ * <p>So a scrape serves the copy, and the /metrics render thread reads the meters again
+ * <em>after</em> it has handed the text over ({@link #refreshIfOlderThan}), off the scrape's path.
+ * A scrape reads them itself only when the copy is older than {@link #STALE_NANOS}: the first
+ * scrape, or scrapes further apart than that, whose values must not be one interval old.
  */
 final class ProcessMeters implements MultiCollector {
+    /** The copy is read again after a scrape once it is this old. */
     static final long MAX_AGE_NANOS = 1_000_000_000L;
+    /** Older than this, a scrape reads the meters itself rather than serve the copy. */
+    static final long STALE_NANOS = 2_500_000_000L;
 
     private final PrometheusRegistry source;
     private final LongSupplier clock;
@@ -48,10 +54,22 @@ final class ProcessMeters implements MultiCollector {
     @Override
     public synchronized MetricSnapshots collect() {
         long now = clock.getAsLong();
-        if (last == null || now - lastAt >= MAX_AGE_NANOS) {
-            last = source.scrape();
-            lastAt = now;
+        if (last == null || now - lastAt >= STALE_NANOS) {
+            read(now);
         }
         return last;
+    }
+
+    /** Reads the meters again if the copy is at least {@code maxAgeNanos} old. */
+    synchronized void refreshIfOlderThan(long maxAgeNanos) {
+        long now = clock.getAsLong();
+        if (last == null || now - lastAt >= maxAgeNanos) {
+            read(now);
+        }
+    }
+
+    private void read(long now) {
+        last = source.scrape();
+        lastAt = now;
     }
 }

@@ -57,6 +57,7 @@ public final class VllmMetrics implements EngineListener {
     private final Histogram requestGenerationTokens;
     private final Histogram requestMaxTokens;
     private final Counter httpRequests;
+    private final ProcessMeters processMeters = ProcessMeters.create();
 
     public VllmMetrics(String modelName, int maxModelLen, int parallel) {
         labelValues = new String[] {modelName, "0"};
@@ -103,7 +104,7 @@ public final class VllmMetrics implements EngineListener {
 
         httpRequests = Counter.builder().name("http_requests").help("Total number of requests by method, status and handler.")
                 .labelNames("handler", "method", "status").withoutExemplars().register(registry);
-        registry.register(ProcessMeters.create());
+        registry.register(processMeters);
     }
 
     /** Connects the queue gauges to the engine once the model has loaded; until then they read 0. */
@@ -118,6 +119,14 @@ public final class VllmMetrics implements EngineListener {
 
     public MetricSnapshots scrape() {
         return registry.scrape();
+    }
+
+    /**
+     * Reads the process meters again if their copy is a second old; called after a scrape was
+     * answered, so that the next scrape need not (see {@link ProcessMeters}).
+     */
+    public void refreshProcessMeters() {
+        processMeters.refreshIfOlderThan(ProcessMeters.MAX_AGE_NANOS);
     }
 
     @Override

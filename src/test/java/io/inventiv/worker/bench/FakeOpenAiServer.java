@@ -24,6 +24,8 @@ final class FakeOpenAiServer implements AutoCloseable {
 
     final List<JsonNode> completionBodies = new CopyOnWriteArrayList<>();
     final AtomicInteger metricsHits = new AtomicInteger();
+    /** When each GET of /metrics or /v1/models arrived, in order, as "path nanoTime". */
+    final List<String> sideHits = new CopyOnWriteArrayList<>();
     volatile long firstTokenDelayMillis = 60;
     volatile long tokenGapMillis = 20;
     volatile boolean tokenize = true;
@@ -42,9 +44,12 @@ final class FakeOpenAiServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         }));
-        server.createContext("/v1/models", exchange -> send(exchange, 200,
-                "{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\",\"object\":\"model\"}]}"));
+        server.createContext("/v1/models", exchange -> {
+            sideHits.add("/v1/models " + System.nanoTime());
+            send(exchange, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\",\"object\":\"model\"}]}");
+        });
         server.createContext("/metrics", exchange -> {
+            sideHits.add("/metrics " + System.nanoTime());
             metricsHits.incrementAndGet();
             send(exchange, 200, "# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running 1.0\n");
         });

@@ -32,6 +32,26 @@ class SideProbeTest {
     }
 
     @Test
+    void thePathsAreSpreadOverTheIntervalNotSentBackToBack() throws Exception {
+        try (FakeOpenAiServer server = new FakeOpenAiServer()) {
+            SideProbe probe = SideProbe.ofServer(server.base(), 200);
+            probe.warmupStarted();
+            awaitHits(server, 4);
+            probe.phaseEnded("warm-up only");
+
+            List<String> hits = List.copyOf(server.sideHits);
+            for (int i = 1; i < hits.size(); i++) {
+                String[] previous = hits.get(i - 1).split(" ");
+                String[] current = hits.get(i).split(" ");
+                assertTrue(!previous[0].equals(current[0]), "the paths alternate: " + hits);
+                double gapMillis = (Long.parseLong(current[1]) - Long.parseLong(previous[1])) / 1e6;
+                // Half the interval apart; back to back they would be about 1 ms apart.
+                assertTrue(gapMillis >= 90, "only " + gapMillis + " ms between " + previous[0] + " and " + current[0]);
+            }
+        }
+    }
+
+    @Test
     void aZeroIntervalProbeSendsNothingAndReportsNothing() throws Exception {
         try (FakeOpenAiServer server = new FakeOpenAiServer()) {
             SideProbe probe = SideProbe.ofServer(server.base(), 0);

@@ -12,20 +12,50 @@ import org.junit.jupiter.api.Test;
 
 class ProcessMetersTest {
     @Test
-    void readsTheSourceAtMostOncePerMaxAge() {
+    void aScrapeServesTheCopyUntilItIsStale() {
         PrometheusRegistry source = new PrometheusRegistry();
-        // Without exemplars, as in VllmMetrics: the exemplar sampler would start a scheduler thread.
-        Counter reads = Counter.builder().name("source_reads").help("test").withoutExemplars().register(source);
+        Counter reads = counter(source);
         AtomicLong now = new AtomicLong(5_000_000_000L);
         ProcessMeters meters = ProcessMeters.caching(source, now::get);
 
         reads.inc();
-        assertEquals(1.0, value(meters.collect()));
+        assertEquals(1.0, value(meters.collect()), "the first scrape reads the meters");
+        reads.inc();
+        now.addAndGet(ProcessMeters.STALE_NANOS - 1);
+        assertEquals(1.0, value(meters.collect()), "younger than stale: the copy, however old");
+        now.addAndGet(1);
+        assertEquals(2.0, value(meters.collect()), "stale: the scrape reads them itself");
+    }
+
+    @Test
+    void theRefreshAfterAScrapeReadsOnlyACopyAtLeastMaxAgeOld() {
+        PrometheusRegistry source = new PrometheusRegistry();
+        Counter reads = counter(source);
+        AtomicLong now = new AtomicLong(5_000_000_000L);
+        ProcessMeters meters = ProcessMeters.caching(source, now::get);
+        reads.inc();
+        meters.collect();
+
         reads.inc();
         now.addAndGet(ProcessMeters.MAX_AGE_NANOS - 1);
-        assertEquals(1.0, value(meters.collect()), "younger than the maximum age: the cached values");
+        meters.refreshIfOlderThan(ProcessMeters.MAX_AGE_NANOS);
+        assertEquals(1.0, value(meters.collect()), "younger than the maximum age: not read again");
         now.addAndGet(1);
-        assertEquals(2.0, value(meters.collect()), "as old as the maximum age: read again");
+        meters.refreshIfOlderThan(ProcessMeters.MAX_AGE_NANOS);
+        assertEquals(2.0, value(meters.collect()), "the next scrape gets what the refresh read");
+    }
+
+    @Test
+    void refreshProcessMetersReadsTheProcessAgain() {
+        VllmMetrics metrics = new VllmMetrics("m", 1024, 1);
+        double before = cpuSeconds(metrics.scrape());
+        long spinUntil = System.nanoTime() + ProcessMeters.MAX_AGE_NANOS + 200_000_000L;
+        while (System.nanoTime() < spinUntil) {
+            Thread.onSpinWait(); // CPU time for process_cpu_seconds_total to show
+        }
+        assertEquals(before, cpuSeconds(metrics.scrape()), "a scrape within the stale limit: the copy");
+        metrics.refreshProcessMeters();
+        assertTrue(cpuSeconds(metrics.scrape()) > before, "read again after the refresh");
     }
 
     @Test
@@ -35,6 +65,16 @@ class ProcessMetersTest {
                 "process_start_time_seconds", "process_open_fds", "process_max_fds", "process_virtual_memory_bytes"}) {
             assertTrue(snapshots.stream().anyMatch(s -> s.getMetadata().getPrometheusName().equals(name)), name);
         }
+    }
+
+    private static Counter counter(PrometheusRegistry source) {
+        // Without exemplars, as in VllmMetrics: the exemplar sampler would start a scheduler thread.
+        return Counter.builder().name("source_reads").help("test").withoutExemplars().register(source);
+    }
+
+    private static double cpuSeconds(MetricSnapshots snapshots) {
+        return snapshots.stream().filter(s -> s.getMetadata().getPrometheusName().equals("process_cpu_seconds"))
+                .map(s -> ((CounterSnapshot) s).getDataPoints().get(0).getValue()).findFirst().orElseThrow();
     }
 
     private static double value(MetricSnapshots snapshots) {
