@@ -122,8 +122,8 @@ public final class VllmMetrics implements EngineListener {
     }
 
     /**
-     * Reads the process meters again if their copy is a second old; called after a scrape was
-     * answered, so that the next scrape need not (see {@link ProcessMeters}).
+     * Reads the process meters again if their copy is a second old; called a little after each
+     * scrape, so that the next scrape need not (see {@link ProcessMeters}).
      */
     public void refreshProcessMeters() {
         processMeters.refreshIfOlderThan(ProcessMeters.MAX_AGE_NANOS);
