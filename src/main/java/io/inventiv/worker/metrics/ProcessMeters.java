@@ -53,23 +53,16 @@ final class ProcessMeters implements MultiCollector {
 
     @Override
     public synchronized MetricSnapshots collect() {
-        long now = clock.getAsLong();
-        if (last == null || now - lastAt >= STALE_NANOS) {
-            read(now);
-        }
+        refreshIfOlderThan(STALE_NANOS);
         return last;
     }
 
-    /** Reads the meters again if the copy is at least {@code maxAgeNanos} old. */
+    /** Reads the meters again if there is no copy yet or it is at least {@code maxAgeNanos} old. */
     synchronized void refreshIfOlderThan(long maxAgeNanos) {
         long now = clock.getAsLong();
         if (last == null || now - lastAt >= maxAgeNanos) {
-            read(now);
+            last = source.scrape();
+            lastAt = now;
         }
-    }
-
-    private void read(long now) {
-        last = source.scrape();
-        lastAt = now;
     }
 }

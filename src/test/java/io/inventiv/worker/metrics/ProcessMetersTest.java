@@ -11,13 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ProcessMetersTest {
+    // A fresh instance per test (JUnit): a counter that counts reads, behind the cache, on a test clock.
+    private final PrometheusRegistry source = new PrometheusRegistry();
+    // Without exemplars, as in VllmMetrics: the exemplar sampler would start a scheduler thread.
+    private final Counter reads = Counter.builder().name("source_reads").help("test").withoutExemplars()
+            .register(source);
+    private final AtomicLong now = new AtomicLong(5_000_000_000L);
+    private final ProcessMeters meters = ProcessMeters.caching(source, now::get);
+
     @Test
     void aScrapeServesTheCopyUntilItIsStale() {
-        PrometheusRegistry source = new PrometheusRegistry();
-        Counter reads = counter(source);
-        AtomicLong now = new AtomicLong(5_000_000_000L);
-        ProcessMeters meters = ProcessMeters.caching(source, now::get);
-
         reads.inc();
         assertEquals(1.0, value(meters.collect()), "the first scrape reads the meters");
         reads.inc();
@@ -29,10 +32,6 @@ class ProcessMetersTest {
 
     @Test
     void theRefreshAfterAScrapeReadsOnlyACopyAtLeastMaxAgeOld() {
-        PrometheusRegistry source = new PrometheusRegistry();
-        Counter reads = counter(source);
-        AtomicLong now = new AtomicLong(5_000_000_000L);
-        ProcessMeters meters = ProcessMeters.caching(source, now::get);
         reads.inc();
         meters.collect();
 
@@ -65,11 +64,6 @@ class ProcessMetersTest {
                 "process_start_time_seconds", "process_open_fds", "process_max_fds", "process_virtual_memory_bytes"}) {
             assertTrue(snapshots.stream().anyMatch(s -> s.getMetadata().getPrometheusName().equals(name)), name);
         }
-    }
-
-    private static Counter counter(PrometheusRegistry source) {
-        // Without exemplars, as in VllmMetrics: the exemplar sampler would start a scheduler thread.
-        return Counter.builder().name("source_reads").help("test").withoutExemplars().register(source);
     }
 
     private static double cpuSeconds(MetricSnapshots snapshots) {
