@@ -6,11 +6,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,25 +18,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code GET /metrics} in the Prometheus text format 0.0.4: no timestamps, no created series.
  *
- * <p>The text is rendered on one platform thread, not on the request's virtual thread. The
- * library writes through a new {@code BufferedWriter} per scrape, and on a virtual thread the
- * JDK starts that writer with a small buffer that it grows as writes need it: JFR puts the time
- * in {@code BufferedWriter.write} and {@code Arrays.copyOf}. That is 1.6 ms per scrape on a
- * virtual thread against 0.1 ms on a platform thread (same JVM, same snapshot, JDK 25). On a
- * small machine every millisecond of scrape is taken from llama.cpp's threads. One thread also
- * means a burst of scrapes can never use more than one core.
+ * <p>The text is rendered on the request's own thread by {@link ExpositionText}, which writes the
+ * library's bytes without the library's per-scrape {@code BufferedWriter} (slow on a virtual
+ * thread). Earlier versions rendered on a platform thread; its two hand-offs, each waiting for a
+ * core that llama.cpp keeps busy, were most of the scrape's tail under load (docs/BENCHMARKS.md).
  */
 public final class MetricsService implements HttpService {
-    static final int WARM_UP_RENDERS = 300;
+    static final int WARM_UP_RENDERS = 2000;
     /** How long after a scrape the process meters are read again, if a second old. */
     static final long REFRESH_DELAY_MILLIS = 300;
 
     private final VllmMetrics metrics;
-    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
-            .setIncludeCreatedTimestamps(false).build();
     private final AtomicBoolean warmUpStarted = new AtomicBoolean();
-    private final ScheduledExecutorService renderer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "metrics-render");
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "metrics-refresh");
         thread.setDaemon(true);
         return thread;
     });
@@ -51,52 +45,45 @@ public final class MetricsService implements HttpService {
         rules.get("/metrics", this::scrape);
     }
 
-    private void scrape(ServerRequest req, ServerResponse res) throws InterruptedException {
+    private void scrape(ServerRequest req, ServerResponse res) {
         if (!warmUpStarted.getAndSet(true)) {
             Thread.ofPlatform().daemon().name("metrics-warm-up").start(() -> warmUp(metrics, WARM_UP_RENDERS));
         }
-        CompletableFuture<byte[]> body = new CompletableFuture<>();
-        renderer.execute(() -> {
-            try {
-                body.complete(render(writer, metrics));
-            } catch (RuntimeException e) {
-                body.completeExceptionally(e);
-            }
-        });
-        // Later, on the same thread, so that the next scrape finds the process meters read. Not at
+        byte[] text = render(metrics);
+        // Later, off the request, so that the next scrape finds the process meters read. Not at
         // once: then it competes for a core with this scrape's send (measured: p50 +0.7-1.5 ms).
-        renderer.schedule(metrics::refreshProcessMeters, REFRESH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        byte[] text;
-        try {
-            text = body.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        }
+        refresher.schedule(metrics::refreshProcessMeters, REFRESH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         res.header(HeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE);
         res.send(text);
     }
 
     /**
      * Renders the exposition {@code times} times and throws it away, so that the JIT compiles the
-     * writer. Cold, a scrape takes 10-25 ms of CPU, and it takes a few hundred scrapes (over an
-     * hour at a 15 s interval) to get under 1 ms; on 2 busy cores those slow scrapes are what a
-     * monitoring agent sees. About 0.6 s of CPU for 300 renders. Started by the first scrape, on
-     * its own thread: a server nobody scrapes never pays it (before ready it slowed the model load
-     * by 0.5 s; just after ready it competed with the first requests).
+     * renderer and the snapshot code fully. A render takes 18 ms cold, 0.45 ms after 300 renders
+     * and 0.08 ms after 2000 (measured alone); at a 15 s scrape interval a server would need
+     * hours of scrapes to get there, and on 2 busy cores each slow scrape is what a monitoring
+     * agent sees. About 0.7 s for the 2000. Started by the first scrape, on its own thread: a
+     * server nobody scrapes never pays it (before ready it slowed the model load by 0.5 s; just
+     * after ready it competed with the first requests).
      */
     static void warmUp(VllmMetrics metrics, int times) {
-        PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
-                .setIncludeCreatedTimestamps(false).build();
         for (int i = 0; i < times; i++) {
-            render(writer, metrics);
+            render(metrics);
         }
     }
 
     /** The current exposition; the queue gauges are read here, at this instant. */
-    private static byte[] render(PrometheusTextFormatWriter writer, VllmMetrics metrics) {
+    static byte[] render(VllmMetrics metrics) {
+        MetricSnapshots snapshots = metrics.scrape();
+        byte[] text = ExpositionText.render(snapshots);
+        return text != null ? text : libraryRender(snapshots);
+    }
+
+    /** The library's writer, for any meter kind {@link ExpositionText} does not write. */
+    private static byte[] libraryRender(MetricSnapshots snapshots) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(48 * 1024);
         try {
-            writer.write(body, metrics.scrape());
+            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build().write(body, snapshots);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
