@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 /** The production listener's socket settings, which the @ServerTest servers do not use. */
 class MainListenerTest {
     @Test
-    void connectionsSendEachWriteAtOnceAndShutdownIsOurs() {
+    void connectionsSendEachResponseAtOnceAndShutdownIsOurs() {
         WebServerConfig.Builder listener = Main.listener(TestModels.config(TestModels.tinyQwen(), 1, 1, 256, false, 0));
         assertTrue(listener.connectionOptions().orElseThrow().tcpNoDelay(), "TCP_NODELAY: no delayed-ACK stalls between small writes");
+        assertFalse(listener.useNio(), "the stream socket: a response leaves in one write, not in 8 KB pieces");
         assertFalse(listener.shutdownHook(), "GracefulShutdown drains first");
     }
 }
