@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * One soak request over a raw socket, so that it can also vanish mid-way like a real client:
- * streamed or whole, short or long, and one in ten dropped at a random moment.
+ * streamed or whole, short or long, and one in ten (streamed) dropped at a random moment early in
+ * its generation.
  */
 final class SoakClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,9 +45,18 @@ final class SoakClient {
         boolean stream = random.nextBoolean();
         try {
             if (random.nextInt(10) == 0) {
-                // Long enough that the server is still at work when the client vanishes, so
-                // every drop must show up as exactly one abort.
-                return sendAndDrop(body(prompt, 1000 - prompt.tokens(), true, stream), prompt, random.nextInt(300));
+                // The server must still be at work when the client vanishes, so that every drop
+                // shows up as exactly one abort. Alone on the machine, the tiny model writes 990
+                // tokens in about 330 ms, so the drop comes within 0.1 ms per requested token:
+                // before a third of the fastest generation. Dropped up to 300 ms after the
+                // headers, one request in 676 ended within the millisecond the server needs to
+                // see the disconnect, and was rightly counted as finished by the server. Drops
+                // are streamed: a whole answer notices a vanished client only at its next
+                // keep-alive space, up to half a second later, which no drop time can stay clear
+                // of (AdmissionIT covers that case).
+                int maxTokens = 1000 - prompt.tokens();
+                long dropAfterMillis = random.nextInt(Math.max(1, maxTokens / 10));
+                return sendAndDrop(body(prompt, maxTokens, true, true), prompt, dropAfterMillis);
             }
             int maxTokens = random.nextInt(4) == 0 ? 200 + random.nextInt(200) : 8 + random.nextInt(40);
             String body = body(prompt, maxTokens, random.nextBoolean(), stream);
@@ -89,9 +99,8 @@ final class SoakClient {
                 return new Outcome(status, false, null, 0, 0, "status " + status);
             }
             Thread.sleep(dropAfterMillis);
-            // The answer may be whole already: a small model alone on the machine can finish first,
-            // and a non-streamed answer commits its status early only after a second. The server
-            // then counts it as finished, and so must we.
+            // The answer may be complete already: a small model alone on the machine can finish
+            // first. The server then counts it as finished, and so must we.
             Outcome finished = finishedBeforeDrop(available(in), prompt);
             return finished != null ? finished : new Outcome(200, true, null, prompt.tokens(), 0, null);
         }
