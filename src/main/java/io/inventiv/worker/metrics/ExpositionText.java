@@ -124,14 +124,7 @@ final class ExpositionText {
         String help = metadata.getHelp();
         if (help != null && !help.isEmpty()) {
             out.append("# HELP ").append(name).append(' ');
-            for (int i = 0; i < help.length(); i++) {
-                char c = help.charAt(i);
-                switch (c) {
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    default -> out.append(c);
-                }
-            }
+            escaped(out, help, false);
             out.append('\n');
         }
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
@@ -147,7 +140,7 @@ final class ExpositionText {
                     out.append(',');
                 }
                 out.append(labels.getPrometheusName(i)).append("=\"");
-                labelValue(out, labels.getValue(i));
+                escaped(out, labels.getValue(i), true);
                 out.append('"');
             }
             if (le != null) {
@@ -162,13 +155,14 @@ final class ExpositionText {
         out.append(' ');
     }
 
-    private static void labelValue(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+    /** Backslashes and newlines escaped, and double quotes too in a label value (not in help). */
+    private static void escaped(StringBuilder out, String text, boolean quotes) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
                 case '\n' -> out.append("\\n");
+                case '"' -> out.append(quotes ? "\\\"" : "\"");
                 default -> out.append(c);
             }
         }

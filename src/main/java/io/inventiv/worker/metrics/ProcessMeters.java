@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
  * reflection, one of which throws every time. Read once a second, that code never gets compiled:
  * a read takes 1.0-1.3 ms, and on two busy cores every such millisecond also waits for a core.
  *
- * <p>So a scrape serves the copy, and the /metrics render thread reads the meters again a little
- * <em>after</em> each scrape ({@link #refreshIfOlderThan}), off the scrape's path.
+ * <p>So a scrape serves the copy, and MetricsService's refresh thread reads the meters again a
+ * little <em>after</em> each scrape ({@link #refreshIfOlderThan}), off the scrape's path.
  * A scrape reads them itself only when the copy is older than {@link #STALE_NANOS}: the first
  * scrape, or scrapes further apart than that, whose values must not be one interval old.
  */

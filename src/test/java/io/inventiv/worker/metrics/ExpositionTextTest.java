@@ -25,7 +25,7 @@ class ExpositionTextTest {
     void theServersRegistryRendersByteForByteAsTheLibraryWritesIt() throws IOException {
         // A model name that needs every escape, and a non-ASCII one, as a served name may.
         VllmMetrics metrics = new VllmMetrics("odd \"model\" \\ name\nné", 4096, 2);
-        assertSame(metrics.scrape(), "before any request");
+        assertLibraryBytes(metrics.scrape(), "before any request");
 
         for (int i = 0; i < 40; i++) {
             metrics.onNextToken(null, 3_000_000L * i);
@@ -37,7 +37,7 @@ class ExpositionTextTest {
         metrics.onFinished(null, new GenerationResult(7, 1, FinishReason.STOP, "\n", 16, 0, 0, 0, 2 * ms));
         metrics.onFinished(null, new GenerationResult(3000, 0, FinishReason.ABORT, null, 4096, 0, 0, 0, 9_999_000 * ms));
         MetricSnapshots loaded = metrics.scrape();
-        assertSame(loaded, "after requests");
+        assertLibraryBytes(loaded, "after requests");
         String text = new String(ExpositionText.render(loaded), StandardCharsets.UTF_8);
         assertTrue(text.contains("vllm:request_success_total{engine=\"0\",finished_reason=\"length\",model_name=\"odd \\\"model\\\" \\\\ name\\nné\"} 1.0\n"), text);
         assertTrue(text.contains("le=\"+Inf\""), text);
@@ -54,7 +54,7 @@ class ExpositionTextTest {
         assertNull(ExpositionText.render(withSummary.scrape()));
     }
 
-    private static void assertSame(MetricSnapshots snapshots, String when) throws IOException {
+    private static void assertLibraryBytes(MetricSnapshots snapshots, String when) throws IOException {
         ByteArrayOutputStream library = new ByteArrayOutputStream();
         LIBRARY.write(library, snapshots);
         byte[] ours = ExpositionText.render(snapshots);
