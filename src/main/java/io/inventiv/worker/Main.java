@@ -30,6 +30,10 @@ import io.inventiv.worker.engine.binding.ModelLoadException;
 import io.inventiv.worker.engine.binding.NativeLoadProbe;
 import io.inventiv.worker.metrics.MetricsService;
 import io.inventiv.worker.metrics.VllmMetrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -90,7 +94,22 @@ public final class Main {
                     routing(routing, state, metrics, accessLog, config);
                 });
         slowClients.install(listener);
-        WebServer server = listener.build().start();
+        String address = config.host() + ":" + config.port();
+        WebServer server;
+        try {
+            server = listener.build().start();
+        } catch (IllegalArgumentException e) { // Helidon resolves HOST while building the listener
+            System.err.println("error: could not listen on " + address + ": "
+                    + (e.getCause() instanceof UnknownHostException ? "unknown host" : e.getMessage()));
+            return 1;
+        }
+        if (!server.isRunning()) {
+            // Helidon logs the failure and returns a stopped server; without this check the process
+            // would load the model and wait forever, listening nowhere.
+            System.err.println("error: could not listen on " + address + ": "
+                    + whyCannotListen(config.host(), config.port()));
+            return 1;
+        }
         System.out.println("worker-llamacpp listening on http://" + config.host() + ":" + server.port()
                 + "; loading " + config.modelPath());
         GracefulShutdown shutdown = new GracefulShutdown(state, accessLog, server, config.drainTimeoutSeconds());
@@ -118,6 +137,16 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Helidon keeps the bind error in its log; binding once more names it in one line. */
+    private static String whyCannotListen(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+            return "the listener did not start (see the log above)";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     /** Loads the model once for the process and starts the slot workers. */

@@ -95,6 +95,30 @@ class ServeCommandIT {
         assertTrue(outcome.output().contains("not within the file bounds"), outcome.output());
     }
 
+    @Test
+    void aPortInUseExitsWith1AndNamesTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Outcome outcome = run(Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(port)),
+                    "--model", dir.resolve("never-loaded.gguf").toString());
+            assertEquals(1, outcome.exitCode(), outcome.output());
+            assertTrue(outcome.output().contains("error: could not listen on 127.0.0.1:" + port + ": "),
+                    outcome.output());
+            assertTrue(outcome.output().contains("Address already in use"), outcome.output());
+            assertTrue(!outcome.output().contains("loading"), "stops before loading:\n" + outcome.output());
+        }
+    }
+
+    @Test
+    void anUnknownHostExitsWith1AndSaysSo() throws Exception {
+        Outcome outcome = run(Map.of("HOST", "no-such-host.invalid", "PORT", "0"),
+                "--model", dir.resolve("never-loaded.gguf").toString());
+        assertEquals(1, outcome.exitCode(), outcome.output());
+        assertTrue(outcome.output().contains("error: could not listen on no-such-host.invalid:0: unknown host"),
+                outcome.output());
+    }
+
     private Outcome assertFailsWith(Path model, String reason) throws Exception {
         Outcome outcome = run(Map.of("N_CTX", "256"), "--model", model.toString());
         assertEquals(1, outcome.exitCode(), outcome.output());
