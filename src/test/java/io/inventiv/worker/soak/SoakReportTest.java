@@ -63,6 +63,18 @@ class SoakReportTest {
     }
 
     @Test
+    void oneHighSampleAtTheEndIsNotADrift() {
+        List<long[]> jittery = new java.util.ArrayList<>();
+        long[] cycle = {97_000, 100_000, 103_000}; // ±3% around 100 MB
+        for (long at = 180_000; at < 600_000; at += 5_000) {
+            jittery.add(new long[] {at, cycle[jittery.size() % 3]});
+        }
+        jittery.add(new long[] {600_000, 110_000}); // +10% over the first sample, alone
+        assertTrue(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), jittery, DURATION)
+                .passed());
+    }
+
+    @Test
     void growthDuringTheWarmUpDoesNotCount() {
         List<long[]> warming = List.of(new long[] {0, 50_000}, new long[] {150_000, 90_000},
                 new long[] {180_000, 100_000}, new long[] {600_000, 102_000});
