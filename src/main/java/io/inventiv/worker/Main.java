@@ -122,7 +122,13 @@ public final class Main {
         } catch (ModelLoadException e) {
             System.err.println("error: could not load model " + config.modelPath() + ": " + e.getMessage());
             if (e.fromNativeCode()) {
-                System.err.println("llama.cpp says:\n  " + NativeLoadProbe.explain(config.modelPath()));
+                LoadOptions options = loadOptions(config);
+                String reason = NativeLoadProbe.explain(options);
+                System.err.println("llama.cpp says:\n  " + reason);
+                String hint = NativeLoadProbe.hint(reason, options);
+                if (hint != null) {
+                    System.err.println("hint: " + hint);
+                }
             }
             return 1;
         }
@@ -153,9 +159,8 @@ public final class Main {
     public static Engine loadEngine(ServerConfig config, EngineListener listener) throws ModelLoadException {
         ensureNativeLibraryFolder();
         ModelFacts facts = ModelFacts.inspect(config.modelPath());
-        LlamaBinding binding = LlamaBinding.load(new LoadOptions(config.modelPath(),
-                config.maxModelLen() * config.parallel(), config.parallel(), config.threads(), config.gpuLayers(),
-                config.llamaNice(), config.nativeDebugLog()), facts);
+        facts.requireTrainedFor(config.maxModelLen());
+        LlamaBinding binding = LlamaBinding.load(loadOptions(config), facts);
         return new Engine(binding, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
                 config.defaultMaxTokens(), config.faultTokenDelayMillis()), listener);
     }
@@ -177,6 +182,12 @@ public final class Main {
                 .register(new CompletionsService(serving))
                 .register(new TokenizeService(serving))
                 .any(ApiErrors::notFound);
+    }
+
+    /** llama.cpp's load settings: each slot gets N_CTX tokens of the shared context. */
+    private static LoadOptions loadOptions(ServerConfig config) {
+        return new LoadOptions(config.modelPath(), config.maxModelLen() * config.parallel(), config.parallel(),
+                config.threads(), config.gpuLayers(), config.llamaNice(), config.nativeDebugLog());
     }
 
     /**

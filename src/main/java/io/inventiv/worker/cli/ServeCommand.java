@@ -32,7 +32,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--n-ctx", defaultValue = "${env:N_CTX:-2048}",
             description = "Context per request, like vLLM's max_model_len (env N_CTX, default ${DEFAULT-VALUE}). "
-                    + "llama.cpp allocates N_CTX x N_PARALLEL.")
+                    + "llama.cpp allocates N_CTX x N_PARALLEL. At most the model's training context.")
     private int maxModelLen;
 
     @Option(names = "--n-threads", defaultValue = "${env:N_THREADS:-0}",

@@ -96,6 +96,16 @@ class ServeCommandIT {
     }
 
     @Test
+    void aContextLongerThanTheModelWasTrainedForExitsWith1() throws Exception {
+        Path model = io.inventiv.worker.TestModels.tinyQwen(); // trained for 4096 tokens
+        Outcome outcome = run(Map.of("N_CTX", "8192", "N_PARALLEL", "1"), "--model", model.toString());
+        assertEquals(1, outcome.exitCode(), outcome.output());
+        assertTrue(outcome.output().contains("N_CTX (max_model_len) 8192 is greater than the 4096 tokens the model "
+                + "was trained for (qwen2.context_length in the GGUF); set N_CTX to 4096 or less"), outcome.output());
+        assertTrue(!outcome.output().contains("llama.cpp says"), "refused before llama.cpp:\n" + outcome.output());
+    }
+
+    @Test
     void aPortInUseExitsWith1AndNamesTheAddress() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getLoopbackAddress())) {

@@ -24,6 +24,19 @@ public record ModelFacts(
      * Checks that the path is a readable GGUF file and reads its facts, with a reason a user can
      * act on when it is not. llama.cpp itself only reports "could not load model".
      */
+    /**
+     * Refuses a context longer than the model was trained for, as vLLM refuses a max_model_len
+     * over the model's max_position_embeddings: llama.cpp would only warn, and answer with text
+     * that degrades past the trained length.
+     */
+    public void requireTrainedFor(int maxModelLen) throws ModelLoadException {
+        if (trainContext > 0 && maxModelLen > trainContext) {
+            throw new ModelLoadException("N_CTX (max_model_len) " + maxModelLen + " is greater than the "
+                    + trainContext + " tokens the model was trained for (" + architecture
+                    + ".context_length in the GGUF); set N_CTX to " + trainContext + " or less");
+        }
+    }
+
     public static ModelFacts inspect(Path modelPath) throws ModelLoadException {
         if (!Files.exists(modelPath)) {
             throw new ModelLoadException("model file does not exist: " + modelPath);
