@@ -76,8 +76,8 @@ final class SoakReport {
             lines.add("| RSS drift | not judged: the run ends within 30 s of the 3-minute warm-up | |");
             return;
         }
-        // Single 5 s samples differ by up to 10 MB here (measured), about half the limit; the
-        // medians of a minute at each end see a trend, not one sample's luck.
+        // Two 5 s samples in a row differed by up to 24 MB here (measured), more than the limit;
+        // the medians of a minute at each end see a trend, not one sample's luck.
         long window = Math.min(RSS_WINDOW_MILLIS, span / 3);
         long from = settled.getFirst()[0];
         long to = settled.getLast()[0];

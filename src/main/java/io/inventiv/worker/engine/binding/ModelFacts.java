@@ -21,10 +21,6 @@ public record ModelFacts(
         boolean hasChatTemplate, java.util.Set<Integer> endOfGenerationTokens) {
 
     /**
-     * Checks that the path is a readable GGUF file and reads its facts, with a reason a user can
-     * act on when it is not. llama.cpp itself only reports "could not load model".
-     */
-    /**
      * Refuses a context longer than the model was trained for, as vLLM refuses a max_model_len
      * over the model's max_position_embeddings: llama.cpp would only warn, and answer with text
      * that degrades past the trained length.
@@ -37,6 +33,10 @@ public record ModelFacts(
         }
     }
 
+    /**
+     * Checks that the path is a readable GGUF file and reads its facts, with a reason a user can
+     * act on when it is not. llama.cpp itself only reports "could not load model".
+     */
     public static ModelFacts inspect(Path modelPath) throws ModelLoadException {
         if (!Files.exists(modelPath)) {
             throw new ModelLoadException("model file does not exist: " + modelPath);
