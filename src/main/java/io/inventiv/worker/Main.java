@@ -94,20 +94,19 @@ public final class Main {
                     routing(routing, state, metrics, accessLog, config);
                 });
         slowClients.install(listener);
-        String address = config.host() + ":" + config.port();
-        WebServer server;
+        WebServer server = null;
+        String cannotListen;
         try {
             server = listener.build().start();
+            // Helidon logs a bind failure and returns a stopped server; without this check the
+            // process would load the model and wait forever, listening nowhere.
+            cannotListen = server.isRunning() ? null : whyCannotListen(config.host(), config.port());
         } catch (IllegalArgumentException e) { // Helidon resolves HOST while building the listener
-            System.err.println("error: could not listen on " + address + ": "
-                    + (e.getCause() instanceof UnknownHostException ? "unknown host" : e.getMessage()));
-            return 1;
+            cannotListen = e.getCause() instanceof UnknownHostException ? "unknown host" : e.getMessage();
         }
-        if (!server.isRunning()) {
-            // Helidon logs the failure and returns a stopped server; without this check the process
-            // would load the model and wait forever, listening nowhere.
-            System.err.println("error: could not listen on " + address + ": "
-                    + whyCannotListen(config.host(), config.port()));
+        if (cannotListen != null) {
+            System.err.println("error: could not listen on " + config.host() + ":" + config.port() + ": "
+                    + cannotListen);
             return 1;
         }
         System.out.println("worker-llamacpp listening on http://" + config.host() + ":" + server.port()

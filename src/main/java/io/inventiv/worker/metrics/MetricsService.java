@@ -30,6 +30,8 @@ public final class MetricsService implements HttpService {
 
     private final VllmMetrics metrics;
     private final AtomicBoolean warmUpStarted = new AtomicBoolean();
+    /** One delayed refresh at a time: scrapes closer together than the delay share it. */
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "metrics-refresh");
         thread.setDaemon(true);
@@ -52,7 +54,12 @@ public final class MetricsService implements HttpService {
         byte[] text = render(metrics);
         // Later, off the request, so that the next scrape finds the process meters read. Not at
         // once: then it competes for a core with this scrape's send (measured: p50 +0.7-1.5 ms).
-        refresher.schedule(metrics::refreshProcessMeters, REFRESH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        if (refreshPending.compareAndSet(false, true)) {
+            refresher.schedule(() -> {
+                refreshPending.set(false);
+                metrics.refreshProcessMeters();
+            }, REFRESH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
         res.header(HeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE);
         res.send(text);
     }
