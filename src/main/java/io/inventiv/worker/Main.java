@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.inventiv.worker.api.AccessLogFilter;
 import io.inventiv.worker.api.ApiErrors;
 import io.inventiv.worker.api.ChatCompletionsService;
+import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.CompletionsService;
 import io.inventiv.worker.api.GuardFilter;
 import io.inventiv.worker.api.HealthService;
@@ -91,7 +92,7 @@ public final class Main {
         WebServerConfig.Builder listener = listener(config)
                 .routing(routing -> {
                     routing.addFilter(slowClients);
-                    routing(routing, state, metrics, accessLog, config);
+                    routing(routing, state, metrics, accessLog, config, slowClients);
                 });
         slowClients.install(listener);
         WebServer server = null;
@@ -166,10 +167,11 @@ public final class Main {
 
     /** Every route and filter of the server, in one place. Tests call this too, so they run the real routes. */
     public static void routing(HttpRouting.Builder routing, ServerState state, VllmMetrics metrics,
-            AccessLogFilter accessLog, ServerConfig config) {
+            AccessLogFilter accessLog, ServerConfig config, ClientConnections connections) {
         ServingContext serving = new ServingContext(state,
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
-                new RequestBodies(MAX_BODY_BYTES), config.streamUsage());
+                new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
+                Duration.ofSeconds(config.sendTimeoutSeconds()));
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))

@@ -2,6 +2,7 @@ package io.inventiv.worker;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.inventiv.worker.api.AccessLogFilter;
+import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.metrics.VllmMetrics;
@@ -66,7 +67,7 @@ public final class TestModels {
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, "info");
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info");
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Main.serve} builds them. */
@@ -75,7 +76,7 @@ public final class TestModels {
 
     /** The server parts for this configuration, loaded on first use and shared afterwards. */
     public static synchronized TestServer server(ServerConfig config) {
-        return SERVERS.computeIfAbsent(config, c -> {
+        return SERVERS.computeIfAbsent(engineSettingsOf(config), c -> {
             VllmMetrics metrics = new VllmMetrics(c.primaryModelName(), c.maxModelLen(), c.parallel());
             try {
                 Engine engine = Main.loadEngine(c, metrics);
@@ -87,10 +88,30 @@ public final class TestModels {
         });
     }
 
+    /** The settings an engine depends on: configurations that differ only in HTTP settings share one. */
+    private static ServerConfig engineSettingsOf(ServerConfig c) {
+        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
+                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
+                c.strictModelName(), c.faultTokenDelayMillis(), null, c.drainTimeoutSeconds(), 30, c.logLevel());
+    }
+
+    /** The same configuration with another send timeout (the stream's wait for a client that reads nothing). */
+    public static ServerConfig withSendTimeout(ServerConfig c, int seconds) {
+        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
+                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
+                c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(), seconds,
+                c.logLevel());
+    }
+
     /** Registers the real routes of {@code Main} for this configuration. */
     public static void routing(HttpRouting.Builder routing, ServerConfig config) {
+        routing(routing, config, ClientConnections.NONE);
+    }
+
+    /** The same, with streams closing stalled connections through {@code connections}. */
+    public static void routing(HttpRouting.Builder routing, ServerConfig config, ClientConnections connections) {
         TestServer server = server(config);
-        Main.routing(routing, server.state(), server.metrics(), server.accessLog(), config);
+        Main.routing(routing, server.state(), server.metrics(), server.accessLog(), config, connections);
     }
 
     /** The engine for this configuration, loaded on first use and shared afterwards. */

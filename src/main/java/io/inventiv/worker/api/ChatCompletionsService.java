@@ -10,7 +10,6 @@ import io.inventiv.worker.api.protocol.ChatResponses.Chunk;
 import io.inventiv.worker.api.protocol.ChatResponses.ChunkChoice;
 import io.inventiv.worker.api.protocol.ChatResponses.Delta;
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.PreparedPrompt;
 import java.util.List;
@@ -37,9 +36,8 @@ public final class ChatCompletionsService implements HttpService {
         PreparedPrompt prompt = serving.engine().prepareChat(request.messages());
         RequestLog log = AccessLogFilter.of(req);
         String id = "chatcmpl-" + log.requestId();
-        Generation generation = serving.engine().submit(id, prompt, request.common().sampling());
         Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model);
-        log.record(GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage()));
+        log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common()));
     }
 
     record Shape(String id, long created, String model) implements ResponseShape {

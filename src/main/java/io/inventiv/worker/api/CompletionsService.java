@@ -8,7 +8,6 @@ import io.inventiv.worker.api.protocol.CompletionRequest;
 import io.inventiv.worker.api.protocol.CompletionResponses.Choice;
 import io.inventiv.worker.api.protocol.CompletionResponses.Completion;
 import io.inventiv.worker.api.protocol.Usage;
-import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.PreparedPrompt;
 import java.util.List;
@@ -37,9 +36,8 @@ public final class CompletionsService implements HttpService {
                 : serving.engine().prepareText(request.promptText());
         RequestLog log = AccessLogFilter.of(req);
         String id = "cmpl-" + log.requestId();
-        Generation generation = serving.engine().submit(id, prompt, request.common().sampling());
         Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model);
-        log.record(GenerationResponder.respond(res, generation, shape, request.common(), serving.streamUsage()));
+        log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common()));
     }
 
     record Shape(String id, long created, String model) implements ResponseShape {

@@ -2,12 +2,14 @@ package io.inventiv.worker.api;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.SseWriter.ClientGoneException;
 import io.inventiv.worker.api.protocol.CommonRequestFields;
 import io.inventiv.worker.api.protocol.Usage;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Generation;
+import io.inventiv.worker.engine.PreparedPrompt;
 import io.inventiv.worker.engine.GenerationEvent;
 import io.inventiv.worker.engine.GenerationResult;
 import java.io.IOException;
@@ -30,47 +32,50 @@ final class GenerationResponder {
     private GenerationResponder() {
     }
 
-    /** Streams or sends whole, as the request asked; usage goes into streams per the policy. */
-    static GenerationResult respond(ServerResponse res, Generation generation, ResponseShape shape,
-            CommonRequestFields request, StreamUsage streamUsage) throws InterruptedException {
+    /**
+     * Queues the request, then streams or sends the answer whole, as the request asked; usage
+     * goes into streams per the policy. A stream's text is written by the slot thread itself
+     * (see {@link SseStream}).
+     */
+    static GenerationResult submitAndRespond(ServingContext serving, ServerRequest req, ServerResponse res,
+            String requestId, PreparedPrompt prompt, ResponseShape shape, CommonRequestFields request)
+            throws InterruptedException {
         if (!request.stream()) {
-            return whole(res, generation, shape);
+            return whole(res, serving.engine().submit(requestId, prompt, request.sampling()), shape);
         }
-        boolean usage = streamUsage == StreamUsage.ALWAYS || request.includeUsage();
-        return stream(res, generation, shape, usage);
+        String socketId = req.socketId();
+        SseStream stream = new SseStream(res, shape, () -> serving.connections().close(socketId),
+                serving.sendTimeout());
+        Generation generation = serving.engine().submit(requestId, prompt, request.sampling(), stream);
+        boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
+        return stream(stream, generation, shape, usage);
     }
 
     /**
      * Streams: first chunk, deltas, finish chunk, optional usage chunk, [DONE]. A failure after the
      * headers went out becomes one error frame, then [DONE].
      */
-    static GenerationResult stream(ServerResponse res, Generation generation, ResponseShape shape,
+    static GenerationResult stream(SseStream stream, Generation generation, ResponseShape shape,
             boolean sendUsage) throws InterruptedException {
-        SseWriter sse = new SseWriter(res);
-        DeltaChunkTemplate deltas = DeltaChunkTemplate.of(shape);
         try {
-            Object first = shape.firstChunk();
-            if (first != null) {
-                sse.data(first);
-            } else {
-                sse.ping(); // commits the headers so the client knows it was admitted
-            }
+            stream.begin();
             while (true) {
                 GenerationEvent event = generation.next();
                 switch (event) {
-                    case GenerationEvent.Quiet quiet -> sse.ping();
-                    case GenerationEvent.Delta delta -> sse.data(deltas.render(delta.text()));
+                    case GenerationEvent.Quiet quiet -> stream.ping();
+                    // Only after a slow write: until then the slot thread writes the text itself.
+                    case GenerationEvent.Delta delta -> stream.delta(delta.text());
                     case GenerationEvent.Finished finished -> {
                         Object finish = shape.finishChunk(finished.result());
                         if (sendUsage) {
-                            sse.lastEvents(finish, shape.usageChunk(Usage.of(finished.result())));
+                            stream.last(finish, shape.usageChunk(Usage.of(finished.result())));
                         } else {
-                            sse.lastEvents(finish);
+                            stream.last(finish);
                         }
                         return finished.result();
                     }
                     case GenerationEvent.Failed failed -> {
-                        sse.lastEvents(ApiErrors.body(internalError(failed.message())));
+                        stream.last(ApiErrors.body(internalError(failed.message())));
                         return null;
                     }
                 }
@@ -79,7 +84,7 @@ final class GenerationResponder {
             generation.cancel();
             return null;
         } finally {
-            sse.close();
+            stream.close();
         }
     }
 

@@ -27,8 +27,11 @@ import java.util.concurrent.TimeUnit;
  * connection left idle) is closed. Helidon's socket read timeout restarts with every byte, so it
  * cannot catch a trickle. The clock runs from the connection's start and from the end of each
  * response, and stops while a request is being handled.
+ *
+ * <p>It also closes a connection on request ({@link #close}): a stream whose client has stopped
+ * reading ends that way.
  */
-public final class SlowClientGuard implements Filter {
+public final class SlowClientGuard implements Filter, ClientConnections {
     private final long timeoutNanos;
     private final Map<String, Watched> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -66,6 +69,15 @@ public final class SlowClientGuard implements Filter {
         }
     }
 
+    /** Closes the socket under the connection, which fails a write blocked on it. */
+    @Override
+    public void close(String socketId) {
+        Watched watched = connections.get(socketId);
+        if (watched != null) {
+            watched.context.serverSocket().close();
+        }
+    }
+
     private void closeSlowConnections() {
         long now = System.nanoTime();
         connections.values().forEach(watched -> {
@@ -86,10 +98,12 @@ public final class SlowClientGuard implements Filter {
     /** A connection and when it started waiting for a request head (0: it is not waiting). */
     private static final class Watched {
         final ServerConnection connection;
+        final ConnectionContext context;
         volatile long awaitingSince = System.nanoTime();
 
-        Watched(ServerConnection connection) {
+        Watched(ServerConnection connection, ConnectionContext context) {
             this.connection = connection;
+            this.context = context;
         }
     }
 
@@ -132,7 +146,7 @@ public final class SlowClientGuard implements Filter {
                 }
 
                 private void watched(Handling handling) throws InterruptedException {
-                    connections.put(id, new Watched(connection));
+                    connections.put(id, new Watched(connection, ctx));
                     try {
                         handling.run();
                     } finally {

@@ -90,6 +90,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long running requests may finish (env DRAIN_TIMEOUT_S, default ${DEFAULT-VALUE}).")
     private int drainTimeoutSeconds;
 
+    @Option(names = "--send-timeout-s", defaultValue = "${env:SEND_TIMEOUT_S:-30}",
+            description = "Close a stream whose client accepts nothing for this long, freeing its slot "
+                    + "(env SEND_TIMEOUT_S, default ${DEFAULT-VALUE}).")
+    private int sendTimeoutSeconds;
+
     @Option(names = "--log-level", defaultValue = "${env:LOG_LEVEL:-info}",
             description = "error | warn | info | debug; debug adds llama.cpp's own log (env LOG_LEVEL, default ${DEFAULT-VALUE}).")
     private String logLevel;
@@ -124,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
             return new ServerConfig(modelPath, names(), maxModelLen,
                     threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers,
                     llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
-                    apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds,
+                    apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -25,6 +25,8 @@ import java.util.List;
  * @param faultTokenDelayMillis fault injection: extra delay per generated token (0 = off)
  * @param apiKey            bearer key required on the model routes, or null for none
  * @param drainTimeoutSeconds how long SIGTERM waits for accepted requests before exiting
+ * @param sendTimeoutSeconds how long a stream waits for a client that accepts nothing (its socket
+ *                          buffers full) before closing the connection and freeing the slot
  * @param logLevel          error, warn, info or debug; debug also shows llama.cpp's own log
  */
 public record ServerConfig(
@@ -44,6 +46,7 @@ public record ServerConfig(
         long faultTokenDelayMillis,
         String apiKey,
         int drainTimeoutSeconds,
+        int sendTimeoutSeconds,
         String logLevel) {
 
     public ServerConfig {
@@ -61,6 +64,7 @@ public record ServerConfig(
         requireAtLeast("DEFAULT_MAX_TOKENS", defaultMaxTokens, 1);
         requireAtLeast("MAX_QUEUE", maxQueue, 0);
         requireAtLeast("DRAIN_TIMEOUT_S", drainTimeoutSeconds, 0);
+        requireAtLeast("SEND_TIMEOUT_S", sendTimeoutSeconds, 1);
         if (!java.util.Set.of("error", "warn", "info", "debug").contains(logLevel)) {
             throw new IllegalArgumentException("LOG_LEVEL must be error, warn, info or debug, got '" + logLevel + "'");
         }

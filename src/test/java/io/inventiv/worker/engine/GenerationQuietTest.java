@@ -24,7 +24,7 @@ class GenerationQuietTest {
 
     private static Generation generation() {
         return new Generation("test", new PreparedPrompt(new int[] {1, 2}),
-                new NativeSampling(4, 0, 1, 1, 0, 0, 0, 1, true, null), List.of(), null);
+                new NativeSampling(4, 0, 1, 1, 0, 0, 0, 1, true, null), List.of(), null, null);
     }
 
     @Test
@@ -91,7 +91,8 @@ class GenerationQuietTest {
     }
 
     /** next() on another thread, given up after a short wait: null when nothing was queued. */
-    private static GenerationEvent pollBriefly(Generation generation) throws Exception {
+    /** The next event if one comes within 50 ms, else null. */
+    static GenerationEvent pollBriefly(Generation generation) throws Exception {
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try {
             Future<GenerationEvent> event = reader.submit(generation::next);

@@ -36,7 +36,8 @@ class ApiKeyIT {
     private static ServerConfig withKey(ServerConfig c) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
-                c.strictModelName(), c.faultTokenDelayMillis(), KEY, c.drainTimeoutSeconds(), c.logLevel());
+                c.strictModelName(), c.faultTokenDelayMillis(), KEY, c.drainTimeoutSeconds(), c.sendTimeoutSeconds(),
+                c.logLevel());
     }
 
     private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.inventiv.worker.Main;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.api.AccessLogFilter;
+import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.metrics.VllmMetrics;
@@ -33,7 +34,8 @@ class ReadinessIT {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         VllmMetrics metrics = new VllmMetrics(CONFIG.primaryModelName(), CONFIG.maxModelLen(), CONFIG.parallel());
-        Main.routing(routing, STATE, metrics, new AccessLogFilter(metrics::recordHttp), CONFIG);
+        Main.routing(routing, STATE, metrics, new AccessLogFilter(metrics::recordHttp), CONFIG,
+                ClientConnections.NONE);
     }
 
     @Test

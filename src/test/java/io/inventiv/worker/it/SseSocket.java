@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A raw HTTP/1.1 client that can vanish at a chosen moment, as a real client does. */
 final class SseSocket implements AutoCloseable {
@@ -40,6 +42,23 @@ final class SseSocket implements AutoCloseable {
             }
         }
         throw new IOException("connection ended before a line starting with " + prefix);
+    }
+
+    /** Every line until one equals {@code last} (included), or until the connection ends or resets. */
+    List<String> linesUntil(String last) {
+        List<String> lines = new ArrayList<>();
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.add(line);
+                if (line.equals(last)) {
+                    break;
+                }
+            }
+        } catch (IOException reset) {
+            // the server closed the connection
+        }
+        return lines;
     }
 
     @Override
