@@ -69,6 +69,11 @@ public final class PairedBenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     private long probeIntervalMillis;
 
+    @Option(names = "--rotation", defaultValue = "0",
+            description = "Which target opens every block of waves: 0 = raw, 1 = the server, 2 = the second "
+                    + "server, modulo their number; the bench script adds 1 every round (default ${DEFAULT-VALUE}).")
+    private int rotation;
+
     @Override
     public Integer call() throws Exception {
         URI base;
@@ -79,6 +84,9 @@ public final class PairedBenchCommand implements Callable<Integer> {
             otherBase = otherUrl == null ? null : LoopbackUrl.require(otherUrl);
             plan = load.plan();
             PairedRunner.requireWholeWaves(plan);
+            if (rotation < 0) {
+                throw new IllegalArgumentException("--rotation must be 0 or more, got " + rotation);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -111,7 +119,7 @@ public final class PairedBenchCommand implements Callable<Integer> {
         for (Server server : servers) {
             targets.add(new PairedRunner.Target(server.driver(), server.probe()));
         }
-        List<PhaseResult> phases = new PairedRunner(targets, load.progress()).run(plan);
+        List<PhaseResult> phases = new PairedRunner(targets, load.progress(), rotation).run(plan);
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
                 BenchReport.Settings.of(plan, true, load.sampling(), slots, model.threadCount(),
                         model.maxModelLen), List.of(phases.get(0)), null,

@@ -110,6 +110,22 @@ class PairedRunnerTest {
     }
 
     @Test
+    void theRotationChoosesWhichTargetOpensEveryBlock() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        PairedRunner runner = new PairedRunner(List.of(
+                new PairedRunner.Target(new Scripted("raw", 1, calls), null),
+                new PairedRunner.Target(new Scripted("ours", 1, calls), null),
+                new PairedRunner.Target(new Scripted("ls", 1, calls), null)), Progress.disabled(), 4);
+        List<PhaseResult> phases = runner.run(new LoadPlan(1, 8, 5, 1, 2, 2, null, 1));
+
+        assertEquals(List.of("ours:0:2", "ls:0:2", "raw:0:2", // 4 targets' turns on: ours opens
+                "ours:1:5", "ours:2:5", "ls:1:5", "ls:2:5", "raw:1:5", "raw:2:5"), calls);
+        assertEquals(List.of(2, 2, 2), phases.stream().map(phase -> phase.results().size()).toList(),
+                "results stay in the targets' order");
+        assertEquals(5, phases.get(0).results().get(0).completionTokens(), "raw's own measured requests");
+    }
+
+    @Test
     void requestCountsMustFillWholeWaves() {
         PairedRunner runner = new PairedRunner(targets(new Scripted("a", 1, new ArrayList<>()),
                 new Scripted("b", 1, new ArrayList<>()), new Heard(new ArrayList<>())), Progress.disabled());
