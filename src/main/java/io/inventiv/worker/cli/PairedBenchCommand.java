@@ -69,10 +69,10 @@ public final class PairedBenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     private long probeIntervalMillis;
 
-    @Option(names = "--rotation", defaultValue = "0",
-            description = "Which target opens every block of waves: 0 = raw, 1 = the server, 2 = the second "
-                    + "server, modulo their number; the bench script adds 1 every round (default ${DEFAULT-VALUE}).")
-    private int rotation;
+    @Option(names = "--reverse",
+            description = "The targets take their turns in reverse order (the second server, the server, raw); "
+                    + "the bench script reverses every other round.")
+    private boolean reverse;
 
     @Override
     public Integer call() throws Exception {
@@ -84,9 +84,6 @@ public final class PairedBenchCommand implements Callable<Integer> {
             otherBase = otherUrl == null ? null : LoopbackUrl.require(otherUrl);
             plan = load.plan();
             PairedRunner.requireWholeWaves(plan);
-            if (rotation < 0) {
-                throw new IllegalArgumentException("--rotation must be 0 or more, got " + rotation);
-            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -119,7 +116,7 @@ public final class PairedBenchCommand implements Callable<Integer> {
         for (Server server : servers) {
             targets.add(new PairedRunner.Target(server.driver(), server.probe()));
         }
-        List<PhaseResult> phases = new PairedRunner(targets, load.progress(), rotation).run(plan);
+        List<PhaseResult> phases = new PairedRunner(targets, load.progress(), reverse).run(plan);
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
                 BenchReport.Settings.of(plan, true, load.sampling(), slots, model.threadCount(),
                         model.maxModelLen), List.of(phases.get(0)), null,
