@@ -147,9 +147,13 @@ public final class Generation {
         }
         long start = System.nanoTime();
         writingSince = start;
-        boolean written = sink.write(text);
+        boolean written;
+        try {
+            written = sink.write(text);
+        } finally {
+            writingSince = 0;
+        }
         long end = System.nanoTime();
-        writingSince = 0;
         lastEventAt = end;
         if (!written) {
             handOff = true;

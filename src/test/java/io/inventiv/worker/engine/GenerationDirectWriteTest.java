@@ -3,6 +3,7 @@ package io.inventiv.worker.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inventiv.worker.engine.binding.NativeSampling;
@@ -116,6 +117,25 @@ class GenerationDirectWriteTest {
         reports.longestBlock.set(0);
         generation.nudgeIfQuiet(System.nanoTime(), quiet);
         assertEquals(0, reports.longestBlock.get(), "a finished write is not reported");
+    }
+
+    @Test
+    void aWriteThatThrowsLeavesNoBlockedWriteBehind() {
+        AtomicLong reported = new AtomicLong(-1);
+        Generation generation = generation(new DeltaSink() {
+            @Override
+            public boolean write(String text) {
+                throw new IllegalStateException("broken response");
+            }
+
+            @Override
+            public void blocked(long blockedNanos) {
+                reported.set(blockedNanos);
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> generation.emitText("a"));
+        generation.nudgeIfQuiet(System.nanoTime() + TimeUnit.SECONDS.toNanos(60), 1);
+        assertEquals(-1, reported.get(), "the failed write is over, not blocked");
     }
 
     @Test
