@@ -90,16 +90,23 @@ public final class TestModels {
 
     /** The settings an engine depends on: configurations that differ only in HTTP settings share one. */
     private static ServerConfig engineSettingsOf(ServerConfig c) {
-        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
-                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
-                c.strictModelName(), c.faultTokenDelayMillis(), null, c.drainTimeoutSeconds(), 30, c.logLevel());
+        return withHttpSettings(c, null, 30);
     }
 
     /** The same configuration with another send timeout (the stream's wait for a client that reads nothing). */
     public static ServerConfig withSendTimeout(ServerConfig c, int seconds) {
+        return withHttpSettings(c, c.apiKey(), seconds);
+    }
+
+    /** The same configuration with a bearer key required on the model routes. */
+    public static ServerConfig withApiKey(ServerConfig c, String apiKey) {
+        return withHttpSettings(c, apiKey, c.sendTimeoutSeconds());
+    }
+
+    private static ServerConfig withHttpSettings(ServerConfig c, String apiKey, int sendTimeoutSeconds) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
-                c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(), seconds,
+                c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
                 c.logLevel());
     }
 

@@ -42,58 +42,49 @@ final class SseStream implements DeltaSink {
 
     /** Commits the headers, so the client knows it was admitted; once only. */
     void begin() throws ClientGoneException {
-        lock.lock();
-        try {
-            open();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void open() throws ClientGoneException {
-        if (closed) {
-            throw new ClientGoneException(null);
-        }
-        if (sse == null) {
-            sse = new SseWriter(res);
-            Object first = shape.firstChunk();
-            if (first != null) {
-                sse.data(first);
-            } else {
-                sse.ping();
-            }
-        }
+        locked(sse -> {
+        });
     }
 
     /** A comment line: keeps proxies from timing out, and reveals a client that has left. */
     void ping() throws ClientGoneException {
-        lock.lock();
-        try {
-            open();
-            sse.ping();
-        } finally {
-            lock.unlock();
-        }
+        locked(SseWriter::ping);
     }
 
     /** One content chunk carrying {@code text}. */
     void delta(String text) throws ClientGoneException {
-        byte[] chunk = deltas.render(text);
-        lock.lock();
-        try {
-            open();
-            sse.data(chunk);
-        } finally {
-            lock.unlock();
-        }
+        byte[] chunk = deltas.render(text); // outside the lock: the other thread need not wait for it
+        locked(sse -> sse.data(chunk));
     }
 
     /** The last events and [DONE], in one flush (see {@link SseWriter#lastEvents}). */
     void last(Object... payloads) throws ClientGoneException {
+        locked(sse -> sse.lastEvents(payloads));
+    }
+
+    /** What one thread writes while it holds the lock. */
+    @FunctionalInterface
+    private interface Write {
+        void to(SseWriter sse) throws ClientGoneException;
+    }
+
+    /** Under the lock: the opening first if nobody wrote it yet, then {@code write}. */
+    private void locked(Write write) throws ClientGoneException {
         lock.lock();
         try {
-            open();
-            sse.lastEvents(payloads);
+            if (closed) {
+                throw new ClientGoneException(null);
+            }
+            if (sse == null) {
+                sse = new SseWriter(res);
+                Object first = shape.firstChunk();
+                if (first != null) {
+                    sse.data(first);
+                } else {
+                    sse.ping();
+                }
+            }
+            write.to(sse);
         } finally {
             lock.unlock();
         }

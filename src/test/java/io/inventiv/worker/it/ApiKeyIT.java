@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @ServerTest
 class ApiKeyIT {
     static final String KEY = "s3cret-key";
-    static final ServerConfig CONFIG = withKey(TestModels.config(TestModels.tinyQwen(), 1, 4));
+    static final ServerConfig CONFIG = TestModels.withApiKey(TestModels.config(TestModels.tinyQwen(), 1, 4), KEY);
 
     private final URI uri;
 
@@ -31,13 +31,6 @@ class ApiKeyIT {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         TestModels.routing(routing, CONFIG);
-    }
-
-    private static ServerConfig withKey(ServerConfig c) {
-        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
-                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
-                c.strictModelName(), c.faultTokenDelayMillis(), KEY, c.drainTimeoutSeconds(), c.sendTimeoutSeconds(),
-                c.logLevel());
     }
 
     private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
