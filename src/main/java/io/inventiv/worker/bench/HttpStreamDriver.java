@@ -3,17 +3,12 @@ package io.inventiv.worker.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Streams {@code POST /v1/completions} requests to an OpenAI-compatible server (ours, vLLM,
@@ -28,12 +23,6 @@ public final class HttpStreamDriver implements StreamDriver {
     private final BenchPrompt prompt;
     private final BenchSampling sampling;
     private final Duration requestTimeout;
-    /** Closes a stream that outlives its timeout: the HTTP client's own timeout stops at the headers. */
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "bench-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public HttpStreamDriver(LoopbackHttp client, String model, BenchPrompt prompt, BenchSampling sampling,
             Duration requestTimeout) {
@@ -87,6 +76,10 @@ public final class HttpStreamDriver implements StreamDriver {
         return prompt;
     }
 
+    /**
+     * One streamed request. {@code requestTimeout} bounds the whole exchange, body included:
+     * {@link LoopbackHttp} closes the connection at that deadline.
+     */
     @Override
     public StreamResult run(int requestIndex, int maxTokens) throws InterruptedException {
         String body = body(requestIndex, maxTokens);
@@ -98,25 +91,24 @@ public final class HttpStreamDriver implements StreamDriver {
                 return StreamResult.failed(Integer.toString(response.status()), text, start, System.nanoTime());
             }
             return read(response.body(), start);
+        } catch (SocketTimeoutException e) {
+            return StreamResult.failed("timeout", e.getMessage(), start, System.nanoTime());
         } catch (IOException e) {
             return StreamResult.failed("io", e.toString(), start, System.nanoTime());
         }
     }
 
-    private StreamResult read(InputStream body, long start) throws IOException {
-        SseStreamRecorder recorder = new SseStreamRecorder(start);
-        ScheduledFuture<?> timeout = watchdog.schedule(() -> closeQuietly(body),
-                requestTimeout.toMillis() - (System.nanoTime() - start) / 1_000_000, TimeUnit.MILLISECONDS);
-        try {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            String line;
-            while ((line = reader.readLine()) != null) {
-                recorder.onLine(line, System.nanoTime());
-            }
-        } finally {
-            timeout.cancel(false);
+    /** Stamps each line as it arrives and parses the frames once the body has ended (see ArrivedLines). */
+    private static StreamResult read(InputStream body, long start) throws IOException {
+        ArrivedLines lines = new ArrivedLines();
+        byte[] buffer = new byte[16 * 1024];
+        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+            lines.add(buffer, n, System.nanoTime());
         }
-        return recorder.finish(System.nanoTime());
+        long end = System.nanoTime();
+        SseStreamRecorder recorder = new SseStreamRecorder(start);
+        lines.replay(recorder::onLine);
+        return recorder.finish(end);
     }
 
     String body(int requestIndex, int maxTokens) {
@@ -188,14 +180,6 @@ public final class HttpStreamDriver implements StreamDriver {
             return ids;
         } catch (IOException e) {
             throw new TokenizeUnavailable();
-        }
-    }
-
-    private static void closeQuietly(InputStream body) {
-        try {
-            body.close();
-        } catch (IOException ignored) {
-            // closing is how a stuck stream is ended; the reader then reports it
         }
     }
 

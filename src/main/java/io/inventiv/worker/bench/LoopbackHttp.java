@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,6 +17,10 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A small blocking HTTP/1.1 client for the bench, with a pool of keep-alive connections.
@@ -26,9 +31,20 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * short run. Here the thread that asked reads its own socket: one wake-up per frame, as in the
  * raw in-process baseline, which the server is compared with. Loopback only (see
  * {@link LoopbackUrl}), so there is no TLS, proxy or redirect to handle.
+ *
+ * <p>Timeouts are deadlines: a timer closes the socket of a connect or an exchange that outlives
+ * its time, which ends the blocked read. A socket read timeout ({@code SO_TIMEOUT}) would instead
+ * turn the socket non-blocking for good, and every read of a frame would then cost three system
+ * calls (a read that finds nothing, a poll, the read), not one.
  */
 public final class LoopbackHttp {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** One thread for every client's deadlines; it wakes only when one expires. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "bench-http-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final String host;
     private final int port;
@@ -41,32 +57,35 @@ public final class LoopbackHttp {
         this.connectTimeout = connectTimeout;
     }
 
-    public Response get(String path, Duration readTimeout) throws IOException {
-        return send("GET", path, null, null, readTimeout);
+    /** A GET that, body included, must end within {@code timeout}. */
+    public Response get(String path, Duration timeout) throws IOException {
+        return send("GET", path, null, null, timeout);
     }
 
-    public Response postJson(String path, String json, String accept, Duration readTimeout) throws IOException {
-        return send("POST", path, json.getBytes(StandardCharsets.UTF_8), accept, readTimeout);
+    /** A POST of JSON that, body included, must end within {@code timeout}. */
+    public Response postJson(String path, String json, String accept, Duration timeout) throws IOException {
+        return send("POST", path, json.getBytes(StandardCharsets.UTF_8), accept, timeout);
     }
 
     /**
      * Sends one request and returns once the status line and headers are read. The caller must
-     * close the response; a body read to its end gives the connection back to the pool.
+     * close the response; a body read to its end gives the connection back to the pool. Past
+     * {@code timeout} from now, reads fail with a {@link SocketTimeoutException}.
      */
-    private Response send(String method, String path, byte[] body, String accept, Duration readTimeout)
+    private Response send(String method, String path, byte[] body, String accept, Duration timeout)
             throws IOException {
         byte[] head = requestHead(method, path, body, accept);
         Connection pooled = idle.pollFirst();
         if (pooled != null) {
             try {
-                return pooled.exchange(head, body, readTimeout);
+                return pooled.exchange(head, body, timeout);
             } catch (StaleConnection e) {
                 pooled.close(); // the server closed it while idle: the request never reached it
             }
         }
         Connection fresh = new Connection();
         try {
-            return fresh.exchange(head, body, readTimeout);
+            return fresh.exchange(head, body, timeout);
         } catch (StaleConnection e) {
             fresh.close();
             throw new IOException("the server closed the connection without answering", e);
@@ -131,30 +150,46 @@ public final class LoopbackHttp {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
+        /** The running exchange's deadline; null between exchanges. Guarded by this. */
+        private ScheduledFuture<?> deadline;
+        /** Counts arm and disarm calls, so that a deadline that fires late does nothing. Guarded by this. */
+        private long armings;
+        private volatile Duration expiredAfter;
 
         Connection() throws IOException {
             socket = new Socket();
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
-            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            arm(connectTimeout);
+            try {
+                socket.connect(new InetSocketAddress(host, port)); // untimed: a timed connect makes the socket non-blocking
+            } catch (IOException e) {
+                throw explained(e);
+            } finally {
+                disarm();
+            }
+            in = new DeadlineInput(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
             out = socket.getOutputStream();
         }
 
-        Response exchange(byte[] head, byte[] body, Duration readTimeout) throws IOException {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+        Response exchange(byte[] head, byte[] body, Duration timeout) throws IOException {
+            arm(timeout);
             String statusLine;
             try {
                 byte[] request = body == null ? head : concat(head, body);
                 out.write(request);
                 out.flush();
                 statusLine = readLine();
-            } catch (SocketTimeoutException e) {
-                close(); // the server is slow, not gone: sending the request again would not help
-                throw e;
             } catch (IOException e) {
+                IOException why = explained(e);
+                if (why instanceof SocketTimeoutException) {
+                    close(); // the server is slow, not gone: sending the request again would not help
+                    throw why;
+                }
+                disarm();
                 throw new StaleConnection(e);
             }
             if (statusLine == null) {
+                disarm();
                 throw new StaleConnection(null);
             }
             try {
@@ -162,6 +197,67 @@ public final class LoopbackHttp {
             } catch (IOException | RuntimeException e) {
                 close();
                 throw e;
+            }
+        }
+
+        private synchronized void arm(Duration timeout) {
+            expiredAfter = null;
+            long arming = ++armings;
+            deadline = DEADLINES.schedule(() -> expire(arming, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void disarm() {
+            armings++;
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
+        private void expire(long arming, Duration timeout) {
+            synchronized (this) {
+                if (arming != armings) {
+                    return; // the exchange ended meanwhile
+                }
+                expiredAfter = timeout;
+            }
+            close();
+        }
+
+        /** The failure of a read or connect, named a timeout when the deadline closed the socket. */
+        private IOException explained(IOException e) {
+            Duration after = expiredAfter;
+            if (after == null || e instanceof SocketTimeoutException) {
+                return e;
+            }
+            SocketTimeoutException timeout = new SocketTimeoutException("no complete answer within " + after.toMillis()
+                    + " ms");
+            timeout.initCause(e);
+            return timeout;
+        }
+
+        /** Reads that name a timeout as such: the deadline ends them by closing the socket. */
+        private final class DeadlineInput extends FilterInputStream {
+            DeadlineInput(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw explained(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                try {
+                    return super.read(buffer, offset, length);
+                } catch (IOException e) {
+                    throw explained(e);
+                }
             }
         }
 
@@ -225,11 +321,13 @@ public final class LoopbackHttp {
 
         @Override
         public void release() {
+            disarm();
             idle.addFirst(this);
         }
 
         @Override
         public void close() {
+            disarm();
             try {
                 socket.close();
             } catch (IOException ignored) {

@@ -104,6 +104,7 @@ class HttpStreamDriverTest {
         StreamResult result = driver(BenchPrompt.approximateText(4), Duration.ofMillis(700)).run(0, 3);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertFalse(result.ok());
+        assertEquals("timeout", result.errorKind(), result.error());
         assertTrue(millis < 5000, "ended after " + millis + " ms");
     }
 

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,10 +58,8 @@ class LoopbackHttpTest {
 
     @Test
     void framesOfAStreamAreReadableAsTheyArriveNotWhenTheBodyEnds() throws Exception {
-        server = new ScriptedServer(List.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "9\r\ndata: 1\n\n\r\n", "9\r\ndata: 2\n\n\r\n0\r\n\r\n"));
-        server.holdBetweenParts = true;
-        LoopbackHttp http = new LoopbackHttp(server.base(), Duration.ofSeconds(2));
+        LoopbackHttp http = answerInHeldParts("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "9\r\ndata: 1\n\n\r\n", "9\r\ndata: 2\n\n\r\n0\r\n\r\n");
         try (LoopbackHttp.Response response = http.get("/stream", Duration.ofSeconds(5))) {
             BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
             assertEquals("data: 1", lines.readLine(), "the first frame, while the server still holds the second");
@@ -97,6 +96,37 @@ class LoopbackHttpTest {
         try (LoopbackHttp.Response response = http.get("/", Duration.ofSeconds(5))) {
             assertThrows(IOException.class, response::text);
         }
+    }
+
+    @Test
+    void anAnswerThatStallsInItsHeadersFailsAsATimeoutAndIsNotSentAgain() throws Exception {
+        // the first part is empty: no byte until released
+        LoopbackHttp http = answerInHeldParts("", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        long start = System.nanoTime();
+        SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                () -> http.get("/slow", Duration.ofMillis(300)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 250 && millis < 5000, "failed after " + millis + " ms");
+        assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
+        assertEquals(1, server.requests.size(), "a slow server is not asked twice");
+    }
+
+    @Test
+    void aBodyThatStallsPastTheDeadlineFailsAsATimeout() throws Exception {
+        LoopbackHttp http = answerInHeldParts("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "9\r\ndata: 1\n\n\r\n", "0\r\n\r\n");
+        try (LoopbackHttp.Response response = http.get("/stream", Duration.ofMillis(400))) {
+            byte[] first = new byte[64];
+            assertEquals(9, response.body().read(first), "the first frame arrives in time");
+            assertThrows(SocketTimeoutException.class, () -> response.body().read(first));
+        }
+    }
+
+    /** A client of a server that answers with these parts, each after the first held until released. */
+    private LoopbackHttp answerInHeldParts(String... parts) throws IOException {
+        server = new ScriptedServer(List.of(parts));
+        server.holdBetweenParts = true;
+        return new LoopbackHttp(server.base(), Duration.ofSeconds(2));
     }
 
     /**
