@@ -26,10 +26,11 @@ ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP_TOKENS=${BENCH_WARMUP_TOKENS:-64}
 ENGINE=${BENCH_ENGINE:-0}
 LLAMA_SERVER_BIN=${LLAMA_SERVER_BIN:-}
-# /metrics and /v1/models are timed during multi-stream loads only, once a second: a scrape costs
-# the server CPU that llama.cpp's threads then lack, so the 1-stream decode and TTFT figures are
-# taken without side traffic, as the raw baseline has none (Prometheus scrapes every 15 s or so).
-PROBE_MS=${BENCH_PROBE_MS:-1000}
+# /metrics and /v1/models are timed during multi-stream loads only: a scrape costs the server CPU
+# that llama.cpp's threads then lack, so the 1-stream decode and TTFT figures are taken without
+# side traffic, as the raw baseline has none. Each is timed every 250 ms: once a second gave a
+# round only ~37 samples, so its "p99" was its largest one.
+PROBE_MS=${BENCH_PROBE_MS:-250}
 # TTFT is judged on short prompts too: our overhead is a few fixed milliseconds per request, and
 # a 96-token prefill varies by ±50 ms from run to run here. 1 stream, TTFT_PROMPT_TOKENS in,
 # 4 tokens out, TTFT_REQUESTS measured requests; run right after each 1-slot target's main run
