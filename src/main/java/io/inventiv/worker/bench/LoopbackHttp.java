@@ -3,8 +3,8 @@ package io.inventiv.worker.bench;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.IOException;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -161,7 +161,8 @@ public final class LoopbackHttp {
             socket.setTcpNoDelay(true);
             arm(connectTimeout);
             try {
-                socket.connect(new InetSocketAddress(host, port)); // untimed: a timed connect makes the socket non-blocking
+                // untimed, as the reads: a timed connect would make the socket non-blocking too
+                socket.connect(new InetSocketAddress(host, port));
             } catch (IOException e) {
                 throw explained(e);
             } finally {
