@@ -40,11 +40,8 @@ import java.util.concurrent.TimeUnit;
 public final class LoopbackHttp {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     /** One thread for every client's deadlines; it wakes only when one expires. */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "bench-http-deadline");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("bench-http-deadline").factory());
 
     private final String host;
     private final int port;
