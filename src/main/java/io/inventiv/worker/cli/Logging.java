@@ -1,5 +1,7 @@
 package io.inventiv.worker.cli;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -8,6 +10,9 @@ import java.util.logging.Logger;
 
 /** One-line log records on stderr at the level LOG_LEVEL names, set once at start-up. */
 public final class Logging {
+    /** The loggers whose level we set, held so that the level stays (see {@link #setLevel}). */
+    private static final Map<String, Logger> CONFIGURED = new ConcurrentHashMap<>();
+
     private Logging() {
     }
 
@@ -37,6 +42,18 @@ public final class Logging {
         root.addHandler(console);
         root.setLevel(level);
         // Helidon is chatty at INFO about its own start-up; keep it to warnings unless debugging.
-        Logger.getLogger("io.helidon").setLevel(level == Level.FINE ? Level.FINE : Level.WARNING);
+        setLevel("io.helidon", level == Level.FINE ? Level.FINE : Level.WARNING);
+    }
+
+    /**
+     * Sets a logger's level and keeps the logger. The LogManager holds loggers weakly: a level set
+     * on one that nothing references is lost at the next collection, and its children, created
+     * later, then inherit the root's level. That happened to "io.helidon" whenever a collection came
+     * before Helidon's classes had created their loggers (its INFO lines appeared in some starts).
+     */
+    static void setLevel(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(level);
+        CONFIGURED.put(name, logger);
     }
 }
