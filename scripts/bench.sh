@@ -44,6 +44,13 @@ NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below i
 # (C1 only) because on 2 cores every cycle it spends is taken from llama.cpp's threads.
 read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000}"   # make run's JVM_OPTS
 GEN_JVM=("${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
+# Our server runs with -jar, whose manifest enables native access. It starts from a class-data
+# archive, as `make run` does from its second start on (CDS_OPTS in the Makefile) and the Docker
+# image always does: one start and stop of our server writes it before the rounds (cds_archive).
+# BENCH_CDS=0 measures every start without one.
+CDS=${BENCH_CDS:-1}
+SERVER_JVM=("${RUN_JVM[@]}" "-Dde.kherud.llama.tmpdir=$NATIVE")
+[ "$CDS" = 1 ] && SERVER_JVM+=("-XX:SharedArchiveFile=$OUT/ours.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off)
 CLIENT_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
 # Extra JVM options for our server only, e.g. BENCH_SERVER_JVM_OPTS="-Xms16m" to try heap sizing.
 read -r -a SERVER_JVM_EXTRA <<< "${BENCH_SERVER_JVM_OPTS:-}"
@@ -69,7 +76,7 @@ fi
   echo "ram: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "llama-server: ${LLAMA_SERVER_BIN:-not given}"
-  echo "our server's JVM: ${GEN_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
+  echo "our server's JVM: ${SERVER_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
   echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 requests (1 stream) or 1 wave (N streams) × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
 } | tee "$OUT/machine.txt"
 
@@ -231,7 +238,7 @@ run_servers() { # n round
   ours_port=$(free_port)
   start_server "ours-s$n-r$round" "$ours_port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$ours_port" \
     N_PARALLEL="$n" N_THREADS="$THREADS" N_CTX="$N_CTX" \
-    "$JAVA" "${GEN_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR" || { stop_servers; return; }
+    "$JAVA" "${SERVER_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR" || { stop_servers; return; }
   ours_pid=$started_pid ours_ready=$started_ready_ms
   bench_paired "$n" "$round" main "$(load_args "$n")"
   # Peak RSS and CPU over the main scenario; the TTFT scenario's short requests change neither much.
@@ -243,6 +250,28 @@ run_servers() { # n round
   stop_servers
   echo "done in $((SECONDS - start)) s, ready after ${ours_ready} ms$([ -n "$llama_ready" ] && echo " (llama-server: $llama_ready ms)") (other CPU use before: $busy%)"
 }
+
+# Writes our server's class-data archive: one start on 1 slot, a scrape and a short stream, then
+# SIGTERM, as the JVM writes the archive when it exits.
+cds_archive() {
+  [ "$CDS" = 1 ] || return 0
+  local port
+  port=$(free_port)
+  printf '  %-28s ' "class-data archive"
+  start_server "cds-archive" "$port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$port" N_PARALLEL=1 \
+    N_THREADS="$THREADS" N_CTX="$N_CTX" "$JAVA" "${SERVER_JVM[@]}" -jar "$JAR" || { stop_servers; return; }
+  curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" || true
+  curl -sf -o /dev/null "http://127.0.0.1:$port/v1/completions" -H 'Content-Type: application/json' \
+    -d '{"prompt": "Hello", "max_tokens": 4, "stream": true}' || true
+  stop_servers
+  if [ -s "$OUT/ours.jsa" ]; then
+    echo "written, $(( $(stat -c %s "$OUT/ours.jsa") / 1048576 )) MB"
+  else
+    echo "not written: ours starts without one"
+  fi
+}
+echo "before the rounds"
+cds_archive
 
 targets=() # raw (and llama-server, when given) are measured with ours, by bench-paired
 [ "$ENGINE" = 1 ] && targets+=(engine)
@@ -268,7 +297,7 @@ done
 
 echo
 "$JAVA" "${CLIENT_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-table "$OUT"
-rm -rf "$NATIVE"
+rm -rf "$NATIVE" "$OUT/ours.jsa"
 echo
 echo "results: $OUT (table.md, summary.json, one JSON per run)"
 [ -z "$LLAMA_SERVER_BIN" ] && echo "llama-server: not run (make llama-server builds one; then make bench LLAMA_SERVER_BIN=.cache/llama.cpp-b4980/build/bin/llama-server)"
