@@ -119,15 +119,21 @@ final class BenchTargets {
                 metrics < SIDE_P99_MS && models < SIDE_P99_MS);
     }
 
+    /**
+     * The model load it is judged against is the raw baseline's, which loads alone: our server
+     * loads while its listener starts, so its own load time grows with what runs beside it and
+     * would hide that start-up. Our server's own figure only when raw did not run.
+     */
     private static BenchTable.Target ready(int streams, Map<String, Map<String, Double>> block) {
         String name = "ready within 1.5 s plus model load (" + streams + "-slot server)";
         Double ready = get(block, "start → ready s", BenchTable.OURS);
-        Double load = get(block, "model load s", BenchTable.OURS);
+        Double rawLoad = get(block, "model load s", BenchTable.RAW);
+        Double load = rawLoad != null ? rawLoad : get(block, "model load s", BenchTable.OURS);
         if (ready == null || load == null) {
             return new BenchTable.Target(name, "not measured", null);
         }
-        return new BenchTable.Target(name, String.format(Locale.ROOT, "%.2f s = load %.2f s + %.2f s", ready, load,
-                ready - load), ready - load <= READY_AFTER_LOAD_S);
+        return new BenchTable.Target(name, String.format(Locale.ROOT, "%.2f s = %s load %.2f s + %.2f s", ready,
+                rawLoad != null ? "raw's" : "its own", load, ready - load), ready - load <= READY_AFTER_LOAD_S);
     }
 
     private static BenchTable.Target rss(int streams, Map<String, Map<String, Double>> block) {

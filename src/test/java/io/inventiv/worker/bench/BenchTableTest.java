@@ -80,6 +80,22 @@ class BenchTableTest {
     }
 
     @Test
+    void readinessIsJudgedAgainstRawsLoadNotOursWhichOverlapsTheStart() {
+        // Ours loads while its listener starts, so its own load (1.5 s) would leave it 0.7 s.
+        BenchReport.ProcessFacts raw = new BenchReport.ProcessFacts(600L, null, 500L * 1048576, 20.0);
+        BenchReport.ProcessFacts ours = new BenchReport.ProcessFacts(1500L, 2200L, 520L * 1048576, 21.0);
+        BenchTable.Target ready = BenchTable.summarize(List.of(report("raw", 1, 500, 50, 10, raw, null),
+                report("ours", 1, 500, 50, 10, ours, null))).targets().stream()
+                .filter(t -> t.name().startsWith("ready within")).findFirst().orElseThrow();
+        assertEquals(Boolean.FALSE, ready.met(), ready.measured());
+        assertEquals("2.20 s = raw's load 0.60 s + 1.60 s", ready.measured());
+
+        BenchTable.Target alone = BenchTable.summarize(List.of(report("ours", 1, 500, 50, 10, ours, null))).targets()
+                .stream().filter(t -> t.name().startsWith("ready within")).findFirst().orElseThrow();
+        assertEquals("2.20 s = its own load 1.50 s + 0.70 s", alone.measured(), "without raw, its own load");
+    }
+
+    @Test
     void unmeasuredTargetsSaySoInsteadOfGuessing() {
         BenchTable.Summary summary = BenchTable.summarize(List.of(report("raw", 1, 500, 50, 10, null, null)));
         summary.targets().forEach(target -> assertNull(target.met(), target.name()));
