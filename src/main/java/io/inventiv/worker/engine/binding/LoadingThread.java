@@ -17,9 +17,13 @@ import java.util.concurrent.FutureTask;
  * threads spin as they do in llama-server, where one thread loads and decodes. Measured in
  * docs/BENCHMARKS.md ("OpenMP").
  *
- * <p>The loading thread is also where llama.cpp's threads get their priority: the binding starts
- * its decoding thread from it, and that thread starts the OpenMP workers, so all of them inherit
- * the nice value given here (see {@link ThreadNice}).
+ * <p>The loading thread is also where llama.cpp's threads get their priority. The binding starts
+ * its decoding thread from it, and Linux names a new thread after its creator; once the load is
+ * done, every thread of that name gets the nice value given here (see {@link ThreadNice}), and
+ * the OpenMP workers the decoding thread starts later inherit it. The load itself runs at the
+ * caller's priority: it is on the way to "ready", while the server's start runs beside it.
+ * Loading at nice 5 had it wait for the JVM's compilers and Helidon's start on 2 cores: start ->
+ * ready 2.32-2.90 s against 2.05-2.79 s at nice 0 (6 starts each, docs/BENCHMARKS.md).
  */
 public final class LoadingThread {
     private static final System.Logger LOG = System.getLogger(LoadingThread.class.getName());
@@ -28,17 +32,19 @@ public final class LoadingThread {
     }
 
     /**
-     * Runs {@code load} on a new thread named {@code name}, at nice value {@code nice} (0 = as
-     * is), waits for it, and returns its result or rethrows its failure.
+     * Runs {@code load} on a new thread named {@code name}, waits for it, and returns its result
+     * or rethrows its failure. The threads the load started, which bear its name, are then set to
+     * nice value {@code nice} (0 = as they are).
      */
     public static <T> T call(String name, int nice, Callable<T> load) throws Exception {
         FutureTask<T> task = new FutureTask<>(() -> {
-            String problem = ThreadNice.applyToCurrentThread(nice);
+            T loaded = load.call();
+            String problem = ThreadNice.applyToThreadsNamedLikeCurrent(nice);
             if (problem != null) {
                 LOG.log(System.Logger.Level.WARNING, "llama.cpp's threads keep their priority (LLAMA_NICE=" + nice
                         + " not applied: " + problem + ")");
             }
-            return load.call();
+            return loaded;
         });
         Thread thread = Thread.ofPlatform().name(name).start(task);
         boolean interrupted = false;

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Lowers the scheduling priority of the calling OS thread (raises its nice value), so that the
- * threads it creates afterwards start with it: Linux gives a new thread its creator's nice value.
+ * Lowers the scheduling priority of llama.cpp's OS threads (raises their nice value), which
+ * bear the name of the Java thread that loaded the model: Linux gives a new thread its creator's
+ * name, and its nice value too, so the threads they start later inherit it.
  *
  * <p>Why: llama.cpp's threads spin through OpenMP barriers and keep every core busy while they
  * generate. Our own threads (the slot threads that receive tokens, the HTTP threads that write
@@ -24,28 +28,42 @@ final class ThreadNice {
     }
 
     /**
-     * Sets the calling thread's nice value; null when done, else why not. With {@code nice} 0, and
-     * not on Linux (no {@code /proc/thread-self}), nothing is done.
+     * Sets the nice value of every other thread of this process that bears the calling thread's
+     * name (as the kernel keeps it: 15 bytes at most); null when done, else why not. With
+     * {@code nice} 0, and not on Linux (no {@code /proc/self/task}), nothing is done.
      */
-    static String applyToCurrentThread(int nice) {
+    static String applyToThreadsNamedLikeCurrent(int nice) {
         if (nice == 0) {
             return null;
         }
-        Path self = Path.of("/proc/thread-self");
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return null; // not Linux: there is no per-thread nice value to set this way
+        }
         try {
-            if (!Files.exists(self)) {
-                return null; // not Linux: there is no per-thread nice value to set this way
+            String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            String name = Files.readString(tasks.resolve(self).resolve("comm")).strip();
+            List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+            List<String> tids = new ArrayList<>();
+            try (Stream<Path> all = Files.list(tasks)) {
+                for (Path task : all.toList()) {
+                    String tid = task.getFileName().toString();
+                    if (!tid.equals(self) && name.equals(commOf(task))) {
+                        tids.add(tid);
+                    }
+                }
             }
-            String tid = Files.readSymbolicLink(self).getFileName().toString(); // "<pid>/task/<tid>"
-            Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", tid)
-                    .redirectErrorStream(true).start();
+            if (tids.isEmpty()) {
+                return null;
+            }
+            command.addAll(tids);
+            Process renice = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!renice.waitFor(10, TimeUnit.SECONDS) || renice.exitValue() != 0) {
                 renice.destroyForcibly();
                 return "renice failed: " + output;
             }
-            int now = currentThreadNice();
-            return now == nice ? null : "renice left the thread at nice " + now;
+            return null;
         } catch (IOException e) {
             return "renice could not run: " + e.getMessage();
         } catch (InterruptedException e) {
@@ -54,9 +72,23 @@ final class ThreadNice {
         }
     }
 
-    /** The calling thread's nice value, field 19 of {@code /proc/thread-self/stat}. */
+    /** A thread's name as the kernel keeps it, or null when the thread has ended meanwhile. */
+    private static String commOf(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).strip();
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
+    /** The calling thread's nice value. */
     static int currentThreadNice() throws IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        return niceOf(Path.of("/proc/thread-self"));
+    }
+
+    /** A thread's nice value, field 19 of its {@code stat} under {@code /proc}. */
+    static int niceOf(Path task) throws IOException {
+        String stat = Files.readString(task.resolve("stat"));
         // Fields after the command name, which is in parentheses and may contain spaces.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[19 - 3]);

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -47,26 +49,46 @@ class LoadingThreadTest {
     }
 
     @Test
-    void threadsStartedByTheLoadInheritItsNiceValue() throws Exception {
+    void theLoadRunsAtTheCallersPriorityAndTheThreadsItStartedGetTheNiceValue() throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/thread-self")), "per-thread nice values are read from Linux's /proc");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/renice")) || Files.isExecutable(Path.of("/bin/renice")),
                 "renice (util-linux) sets them");
         int callerNice = ThreadNice.currentThreadNice();
-        int[] seen = LoadingThread.call("model-load", 5, () -> {
-            int[] child = new int[1];
-            // As the binding's decoding thread and llama.cpp's OpenMP workers are started.
-            Thread started = Thread.ofPlatform().start(() -> {
+        CountDownLatch loaded = new CountDownLatch(1);
+        AtomicReference<Path> decoder = new AtomicReference<>();
+        AtomicInteger workerNice = new AtomicInteger(-100);
+        Thread[] decoding = new Thread[1];
+        int loadNice = LoadingThread.call("test-load", 5, () -> {
+            // As the binding starts its decoding thread: Linux gives it the loading thread's name.
+            // Java names its threads itself, so the stand-in takes the name explicitly.
+            decoding[0] = Thread.ofPlatform().name("test-load").start(() -> {
                 try {
-                    child[0] = ThreadNice.currentThreadNice();
-                } catch (IOException e) {
-                    child[0] = -100;
+                    decoder.set(Path.of("/proc/thread-self").toRealPath());
+                    loaded.await();
+                    // As llama.cpp's OpenMP workers are started at the first decode, after the load.
+                    Thread worker = Thread.ofPlatform().start(() -> {
+                        try {
+                            workerNice.set(ThreadNice.currentThreadNice());
+                        } catch (IOException e) {
+                            workerNice.set(-200);
+                        }
+                    });
+                    worker.join();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
             });
-            started.join();
-            return new int[] {ThreadNice.currentThreadNice(), child[0]};
+            while (decoder.get() == null) {
+                Thread.onSpinWait();
+            }
+            return ThreadNice.currentThreadNice();
         });
-        assertEquals(5, seen[0], "the loading thread runs at the nice value given");
-        assertEquals(5, seen[1], "and a thread it starts inherits it");
+        int decoderNice = ThreadNice.niceOf(decoder.get());
+        loaded.countDown();
+        decoding[0].join();
+        assertEquals(callerNice, loadNice, "the load runs at the caller's priority, on the way to ready");
+        assertEquals(5, decoderNice, "the thread the load started gets the nice value once the load is done");
+        assertEquals(5, workerNice.get(), "and the threads it starts later inherit it");
         assertEquals(callerNice, ThreadNice.currentThreadNice(), "the caller keeps its own");
     }
 
