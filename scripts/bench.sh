@@ -218,6 +218,12 @@ record_process() { # name pid ready_ms
     "$ready_ms" "${rss:--1}" "${cpu:-null}" > "$OUT/$name.proc.json"
 }
 
+# Starts our server as the rounds measure it, on N slots (see start_server).
+start_ours() { # name port slots
+  start_server "$1" "$2" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$2" N_PARALLEL="$3" N_THREADS="$THREADS" \
+    N_CTX="$N_CTX" "$JAVA" "${SERVER_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR"
+}
+
 # One round of one scenario for the servers: starts ours with N slots (and llama-server with the
 # same file, threads, slots and context per slot), runs bench-paired (which also measures raw),
 # then the TTFT scenario on 1 slot, records each server's process facts, and stops them.
@@ -236,9 +242,7 @@ run_servers() { # n round
     llama_pid=$started_pid llama_ready=$started_ready_ms
   fi
   ours_port=$(free_port)
-  start_server "ours-s$n-r$round" "$ours_port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$ours_port" \
-    N_PARALLEL="$n" N_THREADS="$THREADS" N_CTX="$N_CTX" \
-    "$JAVA" "${SERVER_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR" || { stop_servers; return; }
+  start_ours "ours-s$n-r$round" "$ours_port" "$n" || { stop_servers; return; }
   ours_pid=$started_pid ours_ready=$started_ready_ms
   bench_paired "$n" "$round" main "$(load_args "$n")"
   # Peak RSS and CPU over the main scenario; the TTFT scenario's short requests change neither much.
@@ -258,8 +262,7 @@ cds_archive() {
   local port
   port=$(free_port)
   printf '  %-28s ' "class-data archive"
-  start_server "cds-archive" "$port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$port" N_PARALLEL=1 \
-    N_THREADS="$THREADS" N_CTX="$N_CTX" "$JAVA" "${SERVER_JVM[@]}" -jar "$JAR" || { stop_servers; return; }
+  start_ours "cds-archive" "$port" 1 || { stop_servers; return; }
   curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" || true
   curl -sf -o /dev/null "http://127.0.0.1:$port/v1/completions" -H 'Content-Type: application/json' \
     -d '{"prompt": "Hello", "max_tokens": 4, "stream": true}' || true
