@@ -55,7 +55,7 @@ class ChatCompletionsIT {
             assertEquals(n, usage.completionTokens(), "completion tokens for max_tokens=" + n);
             assertEquals(usage.promptTokens() + n, usage.totalTokens());
             assertEquals(ChatCompletion.Choice.FinishReason.LENGTH, completion.choices().getFirst().finishReason());
-            assertTrue(completion.id().startsWith("chatcmpl-"), completion.id());
+            assertTrue(completion.id().matches("chatcmpl-[0-9a-f]{32}"), completion.id());
             assertEquals(TestModels.MODEL_NAME, completion.model());
         }
     }
