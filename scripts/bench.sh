@@ -94,14 +94,8 @@ stop_servers() {
 }
 trap stop_servers EXIT INT TERM
 
-# A port nothing listens on: connecting to it is refused.
-free_port() {
-  for _ in $(seq 50); do
-    local port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  echo "error: no free port found" >&2; return 1
-}
+# shellcheck source=scripts/free-port.sh
+. scripts/free-port.sh
 
 # Busy share of all CPUs over half a second, from /proc/stat: anything else running now
 # competes with llama.cpp's threads, so it is written down next to each result.

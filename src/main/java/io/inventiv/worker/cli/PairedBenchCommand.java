@@ -69,6 +69,11 @@ public final class PairedBenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     private long probeIntervalMillis;
 
+    @Option(names = "--other-probe-interval-ms", defaultValue = "-1", paramLabel = "MS",
+            description = "The second server's probe interval, when it differs (an A/B of the probes' cost, "
+                    + "scripts/ab.sh); -1 = as --probe-interval-ms (default ${DEFAULT-VALUE}).")
+    private long otherProbeIntervalMillis;
+
     @Option(names = "--reverse",
             description = "The targets take their turns in reverse order (the second server, the server, raw); "
                     + "the bench script reverses every other round.")
@@ -95,9 +100,10 @@ public final class PairedBenchCommand implements Callable<Integer> {
         }
         Instant startedAt = Instant.now();
         List<Server> servers = new ArrayList<>();
-        servers.add(connect(load.label(), base, serverReport, plan));
+        servers.add(connect(load.label(), base, serverReport, plan, probeIntervalMillis));
         if (otherBase != null) {
-            servers.add(connect(otherLabel, otherBase, otherReport, plan));
+            servers.add(connect(otherLabel, otherBase, otherReport, plan,
+                    otherProbeIntervalMillis < 0 ? probeIntervalMillis : otherProbeIntervalMillis));
         }
         for (Server server : servers) {
             if (server.driver() == null) {
@@ -141,10 +147,10 @@ public final class PairedBenchCommand implements Callable<Integer> {
     private record Server(String label, URI base, Path report, HttpStreamDriver driver, SideProbe probe) {
     }
 
-    private Server connect(String label, URI serverBase, Path report, LoadPlan plan) {
+    private Server connect(String label, URI serverBase, Path report, LoadPlan plan, long probeEveryMillis) {
         HttpStreamDriver driver = HttpStreamDriver.connect(serverBase, null, plan.promptTokens(), load.sampling(),
                 target.requestTimeout(), load.progress());
-        return new Server(label, serverBase, report, driver, SideProbe.ofServer(serverBase, probeIntervalMillis));
+        return new Server(label, serverBase, report, driver, SideProbe.ofServer(serverBase, probeEveryMillis));
     }
 
     private static boolean succeeded(PhaseResult phase) {

@@ -1,6 +1,7 @@
 package io.inventiv.worker.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inventiv.worker.cli.BenchCommand;
@@ -53,6 +54,14 @@ class BenchCommandTest {
             assertEquals(2, report.probes().size());
             assertTrue(report.probes().get(0).latencyMs().count() > 0, "probed during the load");
             assertEquals(Map.of(), all.errors());
+            assertEquals(4, all.perRequest().size(), "one line per measured request");
+            for (int i = 0; i < 4; i++) {
+                RunSummary.Request request = all.perRequest().get(i);
+                assertEquals(20, request.completionTokens());
+                assertNull(request.error());
+                assertTrue(request.ttftMs() >= 30, "the fake server waits 30 ms before the first token");
+                assertTrue(i == 0 || request.sentMs() >= all.perRequest().get(i - 1).sentMs(), "in the order sent");
+            }
         }
     }
 
@@ -66,6 +75,9 @@ class BenchCommandTest {
                     "--max-tokens", "3", "--probe-interval-ms", "0", "--json", "--no-progress");
             assertEquals(Map.of("503", 2), report.overall().errors());
             assertEquals(2, report.overall().succeeded());
+            assertEquals(2, report.overall().perRequest().stream().filter(r -> "503".equals(r.error())).count());
+            assertTrue(report.overall().perRequest().stream().filter(r -> r.error() != null)
+                    .allMatch(r -> r.ttftMs() == null), "a failed request has no TTFT");
         }
     }
 
