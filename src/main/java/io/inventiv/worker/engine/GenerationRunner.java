@@ -23,12 +23,6 @@ final class GenerationRunner {
     private final long tokenDelayMillis;
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
-    /**
-     * Null when switched off with {@code -Dworker.receive-barrier=off}, which exists to measure it
-     * (scripts/ab.sh, docs/BENCHMARKS.md "Session 16").
-     */
-    private final ReceiveBarrier receiveBarrier =
-            "off".equals(System.getProperty("worker.receive-barrier")) ? null : new ReceiveBarrier();
 
     GenerationRunner(LlamaBinding binding, EngineListener listener, long tokenDelayMillis) {
         this.binding = binding;
@@ -64,8 +58,6 @@ final class GenerationRunner {
         boolean lastOutputEmpty = false;
         long firstTokenAt = 0;
         long previousTokenAt = 0;
-        long tokenGap = 0;
-        ReceiveBarrier.Member decoding = null;
         NativeGeneration nativeGeneration;
         try {
             nativeGeneration = binding.start(generation.prompt().tokens(), generation.sampling());
@@ -79,9 +71,6 @@ final class GenerationRunner {
                     nativeGeneration.cancel();
                     return finished(generation, outputs, FinishReason.ABORT, startedAt, firstTokenAt);
                 }
-                if (decoding != null) {
-                    decoding.awaitSiblings(tokenGap);
-                }
                 Piece piece = nativeGeneration.next();
                 if (piece == null || piece.isFinal()) {
                     emitText(generation, matcher.accept(piece == null ? "" : piece.text()) + matcher.flush());
@@ -91,10 +80,8 @@ final class GenerationRunner {
                 if (outputs++ == 0) {
                     firstTokenAt = now;
                     listener.onFirstToken(generation, now);
-                    decoding = receiveBarrier == null ? null : receiveBarrier.join();
                 } else {
-                    tokenGap = now - previousTokenAt;
-                    listener.onNextToken(generation, tokenGap);
+                    listener.onNextToken(generation, now - previousTokenAt);
                 }
                 previousTokenAt = now;
                 generation.holdTokens(1);
@@ -112,10 +99,6 @@ final class GenerationRunner {
             nativeGeneration.cancel();
             LOG.log(Level.ERROR, "request " + generation.requestId() + " failed in llama.cpp", e);
             return new GenerationEvent.Failed("generation failed: " + e.getMessage());
-        } finally {
-            if (decoding != null) {
-                decoding.leave();
-            }
         }
         boolean endOfSequence = outputs < maxTokens && lastOutputEmpty && !generation.sampling().ignoreEos();
         return endOfSequence
