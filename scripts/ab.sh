@@ -12,8 +12,8 @@
 #   load:    N streams and slots (default 4), REQ measured requests per target (default 16, whole
 #            waves of N), PROMPT (96) and MAX_TOKENS (128); REVERSE=1 runs the waves B, A, raw.
 #   OUT:     the results folder (default target/ab/<UTC time>): A.json, B.json, raw.json, logs.
-# Swap the copies between runs (A/B, then B/A): in session 16 the copy started first was the faster
-# one in 4 runs of 4, whichever variant it ran.
+# Swap the copies between runs (A/B, then B/A): in session 16 copy A was the faster one in all 4
+# probe runs, whichever variant it ran (and in 4 of the 8 runs after them).
 # Both copies stay loaded for the whole run; an idle copy costs memory, not CPU. Loopback only;
 # both servers are stopped with SIGTERM when the run ends.
 set -euo pipefail
