@@ -11,7 +11,7 @@
 #            RENICE_B_SLOTS=N to renice that copy's slot threads once it is ready (0 = leave them).
 #   load:    N streams and slots (default 4), REQ measured requests per target (default 16, whole
 #            waves of N), PROMPT (96) and MAX_TOKENS (128); REVERSE=1 runs the waves B, A, raw.
-#   OUT:     the results folder (default target/ab/<UTC time>): A.json, B.json, raw.json, logs.
+#   OUT:     the results folder (default target/ab/<UTC time>): A.json, B.json, raw.json, each server's log.
 # Swap the copies between runs (A/B, then B/A): in session 16 copy A was the faster one in all 4
 # probe runs, whichever variant it ran (and in 4 of the 8 runs after them).
 # Both copies stay loaded for the whole run; an idle copy costs memory, not CPU. Loopback only;
@@ -42,44 +42,27 @@ for jar in "$JAR_A" "$JAR_B"; do [ -f "$jar" ] || { echo "error: $jar not found 
 [ -f "$MODEL" ] || { echo "error: $MODEL not found (make bench-model)" >&2; exit 2; }
 mkdir -p "$OUT/native"
 
-pids=()
-stop_all() {
-  local pid
-  for pid in ${pids[@]+"${pids[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in ${pids[@]+"${pids[@]}"}; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+# shellcheck source=scripts/servers.sh
+. scripts/servers.sh
+trap stop_servers EXIT INT TERM
+
+start_copy() { # name jar jvm-options...; sets pid_NAME and port_NAME
+  local name=$1 jar=$2 port
+  shift 2
+  port=$(free_port)
+  start_server "$name" "$port" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$port" N_PARALLEL="$N" N_THREADS=2 \
+    N_CTX=2048 "$JAVA" "${RUN_JVM[@]}" "$@" "-Dde.kherud.llama.tmpdir=$OUT/native/$name" -jar "$jar" || exit 1
+  printf -v "pid_$name" '%s' "$started_pid"
+  printf -v "port_$name" '%s' "$port"
 }
-trap stop_all EXIT INT TERM
-
-# shellcheck source=scripts/free-port.sh
-. scripts/free-port.sh
-
-start() { # name jar port jvm-options...
-  local name=$1 jar=$2 port=$3
-  shift 3
-  env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$port" N_PARALLEL="$N" N_THREADS=2 N_CTX=2048 \
-    "$JAVA" "${RUN_JVM[@]}" "$@" "-Dde.kherud.llama.tmpdir=$OUT/native/$name" -jar "$jar" > "$OUT/$name.log" 2>&1 &
-  started=$!
-  pids+=("$started")
-  for _ in $(seq 1200); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return 0
-    kill -0 "$started" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "error: $name did not get ready (see $OUT/$name.log)" >&2
-  exit 1
-}
-
-port_a=$(free_port); start A "$JAR_A" "$port_a" ${JVM_A[@]+"${JVM_A[@]}"}; pid_a=$started
-port_b=$(free_port); start B "$JAR_B" "$port_b" ${JVM_B[@]+"${JVM_B[@]}"}; pid_b=$started
+start_copy A "$JAR_A" ${JVM_A[@]+"${JVM_A[@]}"}
+start_copy B "$JAR_B" ${JVM_B[@]+"${JVM_B[@]}"}
 slot_threads() { # pid
   local t
   for t in /proc/"$1"/task/*; do [[ $(cat "$t/comm" 2>/dev/null) == slot-* ]] && basename "$t"; done
 }
-[ "$RENICE_A_SLOTS" = 0 ] || renice -n "$RENICE_A_SLOTS" -p $(slot_threads "$pid_a") > /dev/null
-[ "$RENICE_B_SLOTS" = 0 ] || renice -n "$RENICE_B_SLOTS" -p $(slot_threads "$pid_b") > /dev/null
+[ "$RENICE_A_SLOTS" = 0 ] || renice -n "$RENICE_A_SLOTS" -p $(slot_threads "$pid_A") > /dev/null
+[ "$RENICE_B_SLOTS" = 0 ] || renice -n "$RENICE_B_SLOTS" -p $(slot_threads "$pid_B") > /dev/null
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "A: $JAR_A ${JVM_A[*]:-} probes every ${PROBE_A_MS} ms$([ "$RENICE_A_SLOTS" != 0 ] && echo ", slot threads at nice $RENICE_A_SLOTS")"
@@ -90,7 +73,7 @@ slot_threads() { # pid
 status=0
 "$JAVA" "${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$OUT/native/client" \
   -cp "$JAR" io.inventiv.worker.bench.BenchMain bench-paired \
-  --url "http://127.0.0.1:$port_a" --label A --other-url "http://127.0.0.1:$port_b" --other-label B \
+  --url "http://127.0.0.1:$port_A" --label A --other-url "http://127.0.0.1:$port_B" --other-label B \
   --other-report "$OUT/B.json" --model "$MODEL" --n-threads 2 --n-ctx 2048 --n-parallel "$N" -c "$N" \
   --prompt-tokens "$PROMPT" --max-tokens "$MAX_TOKENS" --warmup "$N" --warmup-max-tokens 64 \
   --requests "$REQ" --repeats 1 --json --no-progress \
@@ -100,7 +83,7 @@ status=0
 
 # CPU time (user + system, clock ticks) of each copy and of its slot threads.
 for name in A B; do
-  pid=$([ $name = A ] && echo "$pid_a" || echo "$pid_b")
+  pid_var="pid_$name"; pid=${!pid_var}
   echo "$name cpu_ticks $(awk '{print $14 + $15}' /proc/"$pid"/stat) slot_threads $(for t in $(slot_threads "$pid"); do
     awk '{printf "%d ", $14 + $15}' /proc/"$pid"/task/"$t"/stat; done)"
 done | tee -a "$OUT/info"

@@ -80,22 +80,9 @@ fi
   echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 requests (1 stream) or 1 wave (N streams) × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
 } | tee "$OUT/machine.txt"
 
-server_pids=()
-stop_servers() {
-  local pid
-  for pid in ${server_pids[@]+"${server_pids[@]}"}; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  server_pids=()
-}
+# shellcheck source=scripts/servers.sh
+. scripts/servers.sh
 trap stop_servers EXIT INT TERM
-
-# shellcheck source=scripts/free-port.sh
-. scripts/free-port.sh
 
 # Busy share of all CPUs over half a second, from /proc/stat: anything else running now
 # competes with llama.cpp's threads, so it is written down next to each result.
@@ -141,6 +128,8 @@ ttft_enabled() { # n
 }
 
 failures=0
+# A server that did not start: counted as a failure, and the round's other server stopped.
+server_failed() { failures=$((failures + 1)); stop_servers; }
 run_in_process() { # via label n round [ttft]
   local via=$1 label=$2 n=$3 round=$4 name="$2-s$3-r$4" args busy suffix=""
   args=$(load_args "$n")
@@ -179,28 +168,6 @@ bench_paired() { # n round main|ttft load-args
   fi
 }
 
-# Starts a server command in the background and waits for GET /health 200 (alone: any other
-# server is idle). Sets started_pid and started_ready_ms; returns 1 if it never got ready.
-start_server() { # name port command...
-  local name=$1 port=$2 start=$SECONDS t0 t1
-  shift 2
-  t0=$(date +%s%N)
-  "$@" > "$OUT/$name.server.log" 2>&1 &
-  started_pid=$!
-  # Not reported by bash when it ends: llama-server b4980 aborts on SIGTERM ("terminate called
-  # without an active exception") once its slots are idle, which is harmless here.
-  disown "$started_pid"
-  server_pids+=("$started_pid")
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do
-    if ! kill -0 "$started_pid" 2>/dev/null || [ $((SECONDS - start)) -gt 120 ]; then
-      echo "FAILED to start (see $OUT/$name.server.log)"; failures=$((failures + 1)); return 1
-    fi
-    sleep 0.02
-  done
-  t1=$(date +%s%N)
-  started_ready_ms=$(( (t1 - t0) / 1000000 ))
-}
-
 # Writes NAME.proc.json for a running server: its model load time (ours logs it), start-to-ready
 # time, peak RSS (VmHWM) and CPU time (utime + stime, fields 14 and 15 of /proc/PID/stat).
 record_process() { # name pid ready_ms
@@ -232,11 +199,11 @@ run_servers() { # n round
     llama_port=$(free_port)
     start_server "llama-server-s$n-r$round" "$llama_port" "$LLAMA_SERVER_BIN" --host 127.0.0.1 \
       --port "$llama_port" -m "$MODEL" -t "$THREADS" -tb "$THREADS" -c $(( N_CTX * n )) -np "$n" --metrics \
-      || { stop_servers; return; }
+      || { server_failed; return; }
     llama_pid=$started_pid llama_ready=$started_ready_ms
   fi
   ours_port=$(free_port)
-  start_ours "ours-s$n-r$round" "$ours_port" "$n" || { stop_servers; return; }
+  start_ours "ours-s$n-r$round" "$ours_port" "$n" || { server_failed; return; }
   ours_pid=$started_pid ours_ready=$started_ready_ms
   bench_paired "$n" "$round" main "$(load_args "$n")"
   # Peak RSS and CPU over the main scenario; the TTFT scenario's short requests change neither much.
@@ -256,7 +223,7 @@ cds_archive() {
   local port
   port=$(free_port)
   printf '  %-28s ' "class-data archive"
-  start_ours "cds-archive" "$port" 1 || { stop_servers; return; }
+  start_ours "cds-archive" "$port" 1 || { server_failed; return; }
   curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" || true
   curl -sf -o /dev/null "http://127.0.0.1:$port/v1/completions" -H 'Content-Type: application/json' \
     -d '{"prompt": "Hello", "max_tokens": 4, "stream": true}' || true
