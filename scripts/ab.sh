@@ -10,10 +10,11 @@
 #            during that copy's waves; default 250 and 250, 0 = none), and RENICE_A_SLOTS=N or
 #            RENICE_B_SLOTS=N to renice that copy's slot threads once it is ready (0 = leave them).
 #   load:    N streams and slots (default 4), REQ measured requests per target (default 16, whole
-#            waves of N), PROMPT (96) and MAX_TOKENS (128); REVERSE=1 runs the waves B, A, raw.
+#            waves of N), PROMPT (96) and MAX_TOKENS (128); ORDER=K the turn order (bench-paired
+#            --turn-order: 0 = raw, A, B; 1 = A, B, raw; 2 = B, raw, A; 3 = B, A, raw; default 0).
 #   OUT:     the results folder (default target/ab/<UTC time>): A.json, B.json, raw.json, each server's log.
-# Swap the copies between runs (A/B, then B/A): in session 16 copy A was the faster one in all 4
-# probe runs, whichever variant it ran (and in 4 of the 8 runs after them).
+# Swap the copies between runs (A/B, then B/A), and vary ORDER: in session 16 copy A, in the
+# middle place, was the faster one in 8 of 12 runs, whichever variant it ran.
 # Both copies stay loaded for the whole run; an idle copy costs memory, not CPU. Loopback only;
 # both servers are stopped with SIGTERM when the run ends.
 set -euo pipefail
@@ -67,7 +68,7 @@ slot_threads() { # pid
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "A: $JAR_A ${JVM_A[*]:-} probes every ${PROBE_A_MS} ms$([ "$RENICE_A_SLOTS" != 0 ] && echo ", slot threads at nice $RENICE_A_SLOTS")"
   echo "B: $JAR_B ${JVM_B[*]:-} probes every ${PROBE_B_MS} ms$([ "$RENICE_B_SLOTS" != 0 ] && echo ", slot threads at nice $RENICE_B_SLOTS")"
-  echo "load: $N streams, $REQ requests per target, $PROMPT tokens in, $MAX_TOKENS out$([ "${REVERSE:-0}" = 1 ] && echo ', reversed')"
+  echo "load: $N streams, $REQ requests per target, $PROMPT tokens in, $MAX_TOKENS out, turn order ${ORDER:-0}"
 } | tee "$OUT/info"
 
 status=0
@@ -78,7 +79,7 @@ status=0
   --prompt-tokens "$PROMPT" --max-tokens "$MAX_TOKENS" --warmup "$N" --warmup-max-tokens 64 \
   --requests "$REQ" --repeats 1 --json --no-progress \
   --probe-interval-ms "$PROBE_A_MS" --other-probe-interval-ms "$PROBE_B_MS" \
-  $([ "${REVERSE:-0}" = 1 ] && echo --reverse) \
+  --turn-order "${ORDER:-0}" \
   --raw-report "$OUT/raw.json" --server-report "$OUT/A.json" 2> "$OUT/client.log" || status=$?
 
 # CPU time (user + system, clock ticks) of each copy and of its slot threads.

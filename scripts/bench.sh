@@ -150,8 +150,9 @@ run_in_process() { # via label n round [ttft]
 # rotates between them wave by wave (bench-paired; a wave is N requests started together): the raw
 # binding is loaded in the client's JVM, so each wave runs on the same machine state as its
 # neighbours. Run as separate processes one after the other, two targets differed by up to 20% on
-# this machine's drift alone. Every other round the targets take their turns in reverse order, so
-# that each target follows each other one equally often (docs/BENCHMARKS.md, "Session 9").
+# this machine's drift alone. Round r uses turn order r - 1 (PairedRunner): the targets' places in a
+# block rotate from round to round, so that over 3 rounds each target takes each place once, and
+# from round 4 on (or round 3 without llama-server) they go in reverse.
 bench_paired() { # n round main|ttft load-args
   local n=$1 round=$2 kind=$3 args=$4 infix="" other=()
   [ "$kind" = ttft ] && infix="-ttft"
@@ -162,7 +163,7 @@ bench_paired() { # n round main|ttft load-args
   fi
   if ! "$JAVA" "${GEN_JVM[@]}" -cp "$JAR" "$BENCH_MAIN" bench-paired --url "http://127.0.0.1:$ours_port" --label ours \
       --model "$MODEL" --n-threads "$THREADS" --n-ctx "$N_CTX" --n-parallel "$n" $args \
-      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) $( [ $((round % 2)) = 0 ] && echo --reverse ) ${other[@]+"${other[@]}"} \
+      --probe-interval-ms $(( n == 1 ? 0 : PROBE_MS )) --turn-order $((round - 1)) ${other[@]+"${other[@]}"} \
       --raw-report "$OUT/raw$infix-s$n-r$round.json" --server-report "$OUT/ours$infix-s$n-r$round.json" 2> "$log"; then
     echo -n "bench-paired ($kind) reported errors (see $log); "; failures=$((failures + 1))
   fi

@@ -18,12 +18,12 @@ import java.util.List;
  * one never followed itself, and its TTFT over 16-token prompts came out about 3 ms worse (median
  * of 4 runs +5.6 ms over raw, against +2.6 ms in 8 runs with two targets).
  *
- * <p>With {@code reversed}, the targets take their turns in the opposite order (C C B B A A): in
- * one order each target's first wave of a block always follows the same other target, so the
- * bench script reverses every other round, and each target follows each other one equally often.
- * Whether that place matters is not settled: our server against a copy of itself (A/A runs of
- * 10 and 9 rounds of 1 stream) came out 0.6% slower and 0.2% faster in the second place than in
- * the third.
+ * <p>The turn order: in one order, each target always has the same place in a block and the same
+ * neighbours. Session 16's A/B runs of two copies of our server found the copy in the middle place
+ * faster in 8 of 12 runs, so the bench script changes the order from round to round: order
+ * {@code k} starts the block {@code k mod n} targets later (A B C, B C A, C A B), and from
+ * {@code k = n} on runs the targets in reverse (C B A, B A C, A C B). Over {@code n} rounds every
+ * target takes every place once; over {@code 2n}, it also follows each other target.
  */
 public final class PairedRunner {
     /**
@@ -36,20 +36,21 @@ public final class PairedRunner {
     private final List<Target> targets;
     private final Progress progress;
 
-    private final boolean reversed;
+    /** Target indexes in the order they take their turns in every block. */
+    private final int[] turns;
 
     public PairedRunner(List<Target> targets, Progress progress) {
-        this(targets, progress, false);
+        this(targets, progress, 0);
     }
 
-    /** With {@code reversed}, the last target takes the first turn of every block, and so on. */
-    public PairedRunner(List<Target> targets, Progress progress, boolean reversed) {
+    /** Turn order {@code order} (0 or more; see the class comment). */
+    public PairedRunner(List<Target> targets, Progress progress, int order) {
         if (targets.size() < 2) {
             throw new IllegalArgumentException("a paired run needs two targets or more");
         }
         this.targets = List.copyOf(targets);
         this.progress = progress;
-        this.reversed = reversed;
+        this.turns = turns(targets.size(), order);
     }
 
     /**
@@ -86,12 +87,26 @@ public final class PairedRunner {
         for (int block = 0; block < waves; block += 2) {
             int inBlock = Math.min(2, waves - block);
             for (int turn = 0; turn < targets.size(); turn++) {
-                int i = reversed ? targets.size() - 1 - turn : turn;
+                int i = turns[turn];
                 for (int wave = firstWave + block; wave < firstWave + block + inBlock; wave++) {
                     runWave(i, wave * width, width, maxTokens, measured);
                 }
             }
         }
+    }
+
+    /** Order {@code order} of {@code n} targets: rotated by {@code order mod n}, reversed in every other run of n. */
+    static int[] turns(int n, int order) {
+        if (order < 0) {
+            throw new IllegalArgumentException("the turn order is 0 or more");
+        }
+        boolean reversed = (order / n) % 2 == 1;
+        int[] turns = new int[n];
+        for (int turn = 0; turn < n; turn++) {
+            int place = (order + turn) % n;
+            turns[turn] = reversed ? n - 1 - place : place;
+        }
+        return turns;
     }
 
     /**

@@ -74,10 +74,11 @@ public final class PairedBenchCommand implements Callable<Integer> {
                     + "scripts/ab.sh); -1 = as --probe-interval-ms (default ${DEFAULT-VALUE}).")
     private long otherProbeIntervalMillis;
 
-    @Option(names = "--reverse",
-            description = "The targets take their turns in reverse order (the second server, the server, raw); "
-                    + "the bench script reverses every other round.")
-    private boolean reverse;
+    @Option(names = "--turn-order", defaultValue = "0", paramLabel = "K",
+            description = "Which order the targets take their turns in: K mod n places later (n targets: raw, "
+                    + "the server, the second server), in reverse for K = n to 2n - 1, and so on; the bench "
+                    + "script gives round r order r - 1 (default ${DEFAULT-VALUE}).")
+    private int turnOrder;
 
     @Override
     public Integer call() throws Exception {
@@ -122,7 +123,7 @@ public final class PairedBenchCommand implements Callable<Integer> {
         for (Server server : servers) {
             targets.add(new PairedRunner.Target(server.driver(), server.probe()));
         }
-        List<PhaseResult> phases = new PairedRunner(targets, load.progress(), reverse).run(plan);
+        List<PhaseResult> phases = new PairedRunner(targets, load.progress(), turnOrder).run(plan);
         BenchReport rawResult = BenchReport.of("binding", "raw", null, model.modelPath.toString(), startedAt,
                 BenchReport.Settings.of(plan, true, load.sampling(), slots, model.threadCount(),
                         model.maxModelLen), List.of(phases.get(0)), null,

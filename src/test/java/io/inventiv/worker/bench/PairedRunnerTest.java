@@ -110,12 +110,12 @@ class PairedRunnerTest {
     }
 
     @Test
-    void reversedTheLastTargetTakesTheFirstTurnOfEveryBlock() throws Exception {
+    void turnOrderThreeOfThreeTargetsGivesTheLastTargetTheFirstTurnOfEveryBlock() throws Exception {
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         PairedRunner runner = new PairedRunner(List.of(
                 new PairedRunner.Target(new Scripted("raw", 1, calls), null),
                 new PairedRunner.Target(new Scripted("ours", 1, calls), null),
-                new PairedRunner.Target(new Scripted("ls", 1, calls), null)), Progress.disabled(), true);
+                new PairedRunner.Target(new Scripted("ls", 1, calls), null)), Progress.disabled(), 3);
         List<PhaseResult> phases = runner.run(new LoadPlan(1, 8, 5, 1, 2, 4, null, 1));
 
         assertEquals(List.of("ls:0:2", "ours:0:2", "raw:0:2",
@@ -123,6 +123,19 @@ class PairedRunnerTest {
                 "ls:3:5", "ls:4:5", "ours:3:5", "ours:4:5", "raw:3:5", "raw:4:5"), calls);
         assertEquals(List.of(4, 4, 4), phases.stream().map(phase -> phase.results().size()).toList(),
                 "results stay in the targets' order");
+    }
+
+    @Test
+    void overThreeRoundsEachTargetTakesEachPlaceAndOverSixEachOrderComesOnce() {
+        List<String> orders = new ArrayList<>();
+        for (int order = 0; order < 6; order++) {
+            orders.add(java.util.Arrays.toString(PairedRunner.turns(3, order)));
+        }
+        assertEquals(List.of("[0, 1, 2]", "[1, 2, 0]", "[2, 0, 1]", "[2, 1, 0]", "[1, 0, 2]", "[0, 2, 1]"), orders);
+        assertEquals(java.util.Arrays.toString(PairedRunner.turns(3, 0)),
+                java.util.Arrays.toString(PairedRunner.turns(3, 6)), "and then again");
+        assertEquals("[1, 0]", java.util.Arrays.toString(PairedRunner.turns(2, 1)), "two targets: the other first");
+        assertThrows(IllegalArgumentException.class, () -> PairedRunner.turns(3, -1));
     }
 
     @Test
