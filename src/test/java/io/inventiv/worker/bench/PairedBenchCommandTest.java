@@ -57,7 +57,8 @@ class PairedBenchCommandTest {
                 "--probe-interval-ms", "20", "--other-probe-interval-ms", "0",
                 "--raw-report", folder.resolve("raw.json").toString(),
                 "--server-report", folder.resolve("ours.json").toString(),
-                "--other-report", folder.resolve("other.json").toString(), "--turn-order", String.valueOf(turnOrder)));
+                "--other-report", folder.resolve("other.json").toString(),
+                "--turn-order", String.valueOf(turnOrder)));
         return new CommandLine(new PairedBenchCommand()).execute(args.toArray(String[]::new));
     }
 
