@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -129,12 +130,12 @@ class PairedRunnerTest {
     void overThreeRoundsEachTargetTakesEachPlaceAndOverSixEachOrderComesOnce() {
         List<String> orders = new ArrayList<>();
         for (int order = 0; order < 6; order++) {
-            orders.add(java.util.Arrays.toString(PairedRunner.turns(3, order)));
+            orders.add(Arrays.toString(PairedRunner.turns(3, order)));
         }
         assertEquals(List.of("[0, 1, 2]", "[1, 2, 0]", "[2, 0, 1]", "[2, 1, 0]", "[1, 0, 2]", "[0, 2, 1]"), orders);
-        assertEquals(java.util.Arrays.toString(PairedRunner.turns(3, 0)),
-                java.util.Arrays.toString(PairedRunner.turns(3, 6)), "and then again");
-        assertEquals("[1, 0]", java.util.Arrays.toString(PairedRunner.turns(2, 1)), "two targets: the other first");
+        assertEquals(Arrays.toString(PairedRunner.turns(3, 0)),
+                Arrays.toString(PairedRunner.turns(3, 6)), "and then again");
+        assertEquals("[1, 0]", Arrays.toString(PairedRunner.turns(2, 1)), "two targets: the other first");
         assertThrows(IllegalArgumentException.class, () -> PairedRunner.turns(3, -1));
     }
 
