@@ -19,9 +19,10 @@ IMAGE ?= worker-llamacpp:latest
 JVM_OPTS ?= -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000
 # From its second start on, `make run` starts from a class-data archive (AppCDS) of the classes the
 # server loaded the time before: the JVM then skips parsing and verifying about 4,000 classes,
-# 0.4 to 0.8 s of every start on 2 cores (docs/BENCHMARKS.md). The JVM writes the archive as the
-# server exits, and writes it again after the jar has changed; cds=off keeps the replaced archive's
-# warnings out of the log. The Docker image bakes its archive in at build time.
+# 0.4 to 0.8 s of every start on 2 cores (docs/BENCHMARKS-HISTORY.md, "Session 12"). The JVM
+# writes the archive as the server exits, and writes it again after the jar has changed; cds=off
+# keeps the replaced archive's warnings out of the log. The Docker image bakes its archive in at
+# build time.
 CDS_OPTS ?= -XX:SharedArchiveFile=target/worker-llamacpp.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off
 PLATFORMS ?=
 

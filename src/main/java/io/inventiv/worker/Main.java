@@ -79,7 +79,8 @@ public final class Main {
                 // Helidon's NIO socket copies every response through an 8 KB buffer, one write
                 // each: /metrics (30 KB) left in 4 writes, each a wake-up for the client on busy
                 // cores. The stream socket writes a response in one (strace); under the 4-stream
-                // load /metrics p99 went 7.0, 7.0, 6.4 -> 6.7, 6.3, 5.7 ms (docs/BENCHMARKS.md).
+                // load /metrics p99 went 7.0, 7.0, 6.4 -> 6.7, 6.3, 5.7 ms
+                // (docs/BENCHMARKS-HISTORY.md, "Session 7").
                 .useNio(false)
                 // Our own hook drains first; Helidon's would close streams that are still running.
                 .shutdownHook(false);

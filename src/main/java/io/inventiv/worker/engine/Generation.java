@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * token's text to the client itself, and the serving thread wakes only for the end (and for
  * {@link GenerationEvent.Quiet} while nothing comes). Handing every token to the serving thread
  * cost one more wake-up per token, and on a machine whose cores llama.cpp keeps busy that was
- * about 3% of one stream's decode speed (docs/BENCHMARKS.md, "Session 9"). The hand-off stays
- * for the rest of a stream as soon as one write is slow ({@link #SLOW_WRITE_MILLIS}): a client
+ * about 3% of one stream's decode speed (docs/BENCHMARKS-HISTORY.md, "Session 9"). The
+ * hand-off stays for the rest of a stream as soon as one write is slow
+ * ({@link #SLOW_WRITE_MILLIS}): a client
  * that reads slowly then costs its own connection's time, not the slot's. A client that reads
  * nothing at all blocks the write until the sink disconnects it ({@link DeltaSink#blocked}).
  */

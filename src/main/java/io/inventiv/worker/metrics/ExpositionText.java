@@ -25,8 +25,8 @@ import java.util.function.ToDoubleFunction;
  * virtual thread starts at 512 chars and grows by copying on nearly every write: 1.6 ms per scrape
  * against 0.1 ms on a platform thread. Rendering on a platform thread instead costs two thread
  * hand-offs per scrape, and on 2 cores busy with llama.cpp each hand-off waits for a core: that
- * was most of /metrics' tail under load (docs/BENCHMARKS.md). This renderer is cheap on the
- * request's own thread.
+ * was most of /metrics' tail under load (docs/BENCHMARKS-HISTORY.md, "Session 7"). This
+ * renderer is cheap on the request's own thread.
  *
  * <p>It covers what our registry holds: counters, gauges and classic histograms, with names and
  * label names that need no escaping, and no scrape timestamps. For anything else {@link #render}

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The text is rendered on the request's own thread by {@link ExpositionText}, which writes the
  * library's bytes without the library's per-scrape {@code BufferedWriter} (slow on a virtual
  * thread). Earlier versions rendered on a platform thread; its two hand-offs, each waiting for a
- * core that llama.cpp keeps busy, were most of the scrape's tail under load (docs/BENCHMARKS.md).
+ * core that llama.cpp keeps busy, were most of the scrape's tail under load
+ * (docs/BENCHMARKS-HISTORY.md, "Session 7").
  */
 public final class MetricsService implements HttpService {
     static final int WARM_UP_RENDERS = 2000;

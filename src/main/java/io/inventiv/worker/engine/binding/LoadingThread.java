@@ -15,7 +15,7 @@ import java.util.concurrent.FutureTask;
  * of the hundreds of barriers in a token then puts llama.cpp's threads to sleep on a futex and
  * wakes them again. When the loading thread ends, libgomp frees its pool, and the decoding
  * threads spin as they do in llama-server, where one thread loads and decodes. Measured in
- * docs/BENCHMARKS.md ("OpenMP").
+ * docs/BENCHMARKS-HISTORY.md ("OpenMP").
  *
  * <p>The loading thread is also where llama.cpp's threads get their priority. The binding starts
  * its decoding thread from it, and Linux names a new thread after its creator; once the load is
@@ -23,7 +23,8 @@ import java.util.concurrent.FutureTask;
  * the OpenMP workers the decoding thread starts later inherit it. The load itself runs at the
  * caller's priority: it is on the way to "ready", while the server's start runs beside it.
  * Loading at nice 5 had it wait for the JVM's compilers and Helidon's start on 2 cores: start ->
- * ready 2.32-2.90 s against 2.05-2.79 s at nice 0 (6 starts each, docs/BENCHMARKS.md).
+ * ready 2.32-2.90 s against 2.05-2.79 s at nice 0 (6 starts each,
+ * docs/BENCHMARKS-HISTORY.md, "Session 12").
  */
 public final class LoadingThread {
     private static final System.Logger LOG = System.getLogger(LoadingThread.class.getName());

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * them, /metrics) then wait for the kernel to preempt a spinning thread. At nice 5 for
  * llama.cpp's threads, the kernel lets ours run at once: on 2 cores with 4 streams, /metrics p99
  * fell from 8.5–10.3 to 6.7–9.2 ms, with throughput unchanged or higher; 1 stream and TTFT were
- * unchanged (docs/BENCHMARKS.md). Our threads use a few percent of the CPU, so llama.cpp loses
- * nothing to them that it did not lose before; it only yields sooner. Any user may lower a
+ * unchanged (docs/BENCHMARKS-HISTORY.md, "llama.cpp's threads at nice 5"). Our threads use a
+ * few percent of the CPU, so llama.cpp loses nothing to them that it did not lose before; it
+ * only yields sooner. Any user may lower a
  * thread's priority; Java has no call for it, so this runs {@code renice} on the thread's id.
  */
 final class ThreadNice {
