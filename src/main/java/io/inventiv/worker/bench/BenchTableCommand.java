@@ -3,6 +3,7 @@ package io.inventiv.worker.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +16,23 @@ import picocli.CommandLine.Parameters;
  * {@code bench-table DIR}: reads every bench report in DIR (from {@code --json}), merges each
  * with its {@code NAME.proc.json} (start-to-ready time and peak RSS of a server process, which
  * only the script that started it can measure), prints the comparison table, and writes it to
- * DIR/table.md and DIR/summary.json.
+ * DIR/table.md and DIR/summary.json. {@code bench-table DIR DIR...} pools the per-round lines of
+ * several runs instead (PooledRounds) and only prints them.
  */
 @Command(name = "bench-table", mixinStandardHelpOptions = true,
-        description = "Combine bench JSON reports from a folder into one table with ratio columns.")
+        description = "Combine bench JSON reports from a folder into one table with ratio columns; "
+                + "given several folders, pool their per-round ratios with the median's 95% interval.")
 public final class BenchTableCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "Folder of NAME.json reports and optional NAME.proc.json facts.")
-    private Path folder;
+    @Parameters(paramLabel = "DIR", arity = "1..*",
+            description = "Folder of NAME.json reports and optional NAME.proc.json facts (one bench run).")
+    private List<Path> folders;
 
     @Override
     public Integer call() throws IOException {
+        if (folders.size() > 1) {
+            return pool();
+        }
+        Path folder = folders.get(0);
         Map<String, BenchReport> byFile = read(folder);
         List<BenchReport> reports = List.copyOf(byFile.values());
         if (reports.isEmpty()) {
@@ -35,6 +43,20 @@ public final class BenchTableCommand implements Callable<Integer> {
         String table = BenchTable.markdown(summary) + PairedRounds.markdown(byFile);
         Files.writeString(folder.resolve("table.md"), table);
         Files.writeString(folder.resolve("summary.json"), BenchReport.JSON.writeValueAsString(summary));
+        System.out.print(table);
+        return 0;
+    }
+
+    private int pool() throws IOException {
+        List<Map<String, BenchReport>> runs = new ArrayList<>();
+        for (Path folder : folders) {
+            runs.add(read(folder));
+        }
+        String table = PooledRounds.markdown(runs);
+        if (table.isEmpty()) {
+            System.err.println("error: no round in " + folders + " ran ours beside raw or llama-server");
+            return 1;
+        }
         System.out.print(table);
         return 0;
     }

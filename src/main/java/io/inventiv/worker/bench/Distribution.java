@@ -2,6 +2,8 @@ package io.inventiv.worker.bench;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Summary of one measured quantity (a latency in ms, a rate in tokens/s). Percentiles
@@ -48,6 +50,28 @@ public record Distribution(int count, Double mean, Double p50, Double p95, Doubl
         int below = (int) Math.floor(rank);
         int above = Math.min(below + 1, sorted.length - 1);
         return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+    }
+
+    /**
+     * The bootstrap's 95% interval of the median: the 2.5th and 97.5th percentiles of the medians
+     * of {@code resamples} samples drawn with replacement from {@code values}. Seeded, so that a
+     * table printed twice from the same runs is the same table.
+     */
+    public static double[] medianInterval(List<Double> values, int resamples, long seed) {
+        if (values.isEmpty() || resamples < 1) {
+            throw new IllegalArgumentException("need values and at least one resample");
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] sample = new double[values.size()];
+        double[] medians = new double[resamples];
+        for (int i = 0; i < resamples; i++) {
+            for (int j = 0; j < sample.length; j++) {
+                sample[j] = values.get(random.nextInt(sample.length));
+            }
+            medians[i] = percentile(sample, 50);
+        }
+        Arrays.sort(medians);
+        return new double[] {percentileOfSorted(medians, 2.5), percentileOfSorted(medians, 97.5)};
     }
 
     /** Median of values, ignoring nulls; null when none are left. Used across rounds and repeats. */

@@ -2,6 +2,7 @@ package io.inventiv.worker.bench;
 
 import io.inventiv.worker.bench.BenchTable.Scenario;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Ours ÷ raw per round, and ours ÷ llama-server and llama-server ÷ raw when llama-server ran. In a round, {@code scripts/bench.sh} runs the targets one right after the
- * other, so a pair of runs from the same round shares the machine's state. On a machine whose speed
- * drifts by 20% within minutes, the median of these per-round ratios is steadier than the ratio
+ * Ours ÷ raw per round, and ours ÷ llama-server and llama-server ÷ raw when llama-server ran. In a
+ * round, {@code scripts/bench.sh} runs the targets one right after the other, so a pair of runs
+ * from the same round shares the machine's state. On a machine whose speed drifts by 20% within
+ * minutes, the median of these per-round ratios is steadier than the ratio
  * of the two medians, which may come from different rounds. Rounds are read from the report file
  * names the script writes ({@code NAME-rROUND.json}); the label and scenario are the report's own.
  */
@@ -41,8 +43,39 @@ public final class PairedRounds {
     private PairedRounds() {
     }
 
+    /** One line of the per-round table: a figure compared between two targets in one scenario. */
+    record Line(Comparison comparison, Scenario scenario, Figure figure) {
+        String name() {
+            return figure.name() + ", " + comparison.target() + (figure.difference() ? " − " : " ÷ ")
+                    + comparison.baseline();
+        }
+
+        String format(double value) {
+            return String.format(Locale.ROOT, figure.format(), value);
+        }
+    }
+
     /** Markdown, one line per stream count and figure; empty when no round has both targets. */
     public static String markdown(Map<String, BenchReport> reportsByFileName) {
+        StringBuilder out = new StringBuilder();
+        perRoundLines(reportsByFileName).forEach((line, perRound) -> {
+            if (out.isEmpty()) {
+                out.append("\n| per round | streams | prompt | rounds | median |\n"
+                        + "|---|---:|---:|---|---:|\n");
+            }
+            out.append("| ").append(line.name()).append(" | ").append(line.scenario().streams()).append(" | ")
+                    .append(line.scenario().promptTokens()).append(" | ")
+                    .append(String.join(", ", perRound.stream().map(line::format).toList())).append(" | ")
+                    .append(line.format(Distribution.median(perRound))).append(" |\n");
+        });
+        return out.toString();
+    }
+
+    /**
+     * Each line's per-round values, in the table's order (comparison, scenario, figure), lines
+     * without a round that ran both targets left out.
+     */
+    static Map<Line, List<Double>> perRoundLines(Map<String, BenchReport> reportsByFileName) {
         // scenario -> round -> label -> report
         Map<Scenario, Map<Integer, Map<String, BenchReport>>> byScenario = new TreeMap<>();
         reportsByFileName.forEach((fileName, report) -> {
@@ -53,31 +86,18 @@ public final class PairedRounds {
                         .put(BenchTable.labelOf(report), report);
             }
         });
-        StringBuilder out = new StringBuilder();
+        Map<Line, List<Double>> lines = new LinkedHashMap<>();
         for (Comparison comparison : COMPARISONS) {
             for (var scenario : byScenario.entrySet()) {
                 for (Figure figure : FIGURES) {
                     List<Double> perRound = perRound(scenario.getValue().values(), comparison, figure);
-                    if (perRound.isEmpty()) {
-                        continue;
+                    if (!perRound.isEmpty()) {
+                        lines.put(new Line(comparison, scenario.getKey(), figure), perRound);
                     }
-                    if (out.isEmpty()) {
-                        out.append("\n| per round | streams | prompt | rounds | median |\n"
-                                + "|---|---:|---:|---|---:|\n");
-                    }
-                    List<String> values = perRound.stream()
-                            .map(v -> String.format(Locale.ROOT, figure.format(), v)).toList();
-                    out.append("| ").append(figure.name()).append(", ").append(comparison.target())
-                            .append(figure.difference() ? " − " : " ÷ ").append(comparison.baseline()).append(" | ")
-                            .append(scenario.getKey().streams()).append(" | ")
-                            .append(scenario.getKey().promptTokens()).append(" | ").append(String.join(", ", values))
-                            .append(" | ").append(String.format(Locale.ROOT, figure.format(),
-                                    Distribution.median(perRound)))
-                            .append(" |\n");
                 }
             }
         }
-        return out.toString();
+        return lines;
     }
 
     /** The figure's ratio (or difference) in each round that ran both targets. */

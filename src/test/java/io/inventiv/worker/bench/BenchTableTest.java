@@ -182,4 +182,46 @@ class BenchTableTest {
         assertTrue(table.contains("| TTFT p50 ms, ours − raw | 1 | 16 | +3.0 | +3.0 |"), table);
         assertTrue(table.contains("| TTFT p50 ms, ours − raw | 1 | 96 | +60.0 | +60.0 |"), table);
     }
+
+    @Test
+    void severalRunsPoolTheirRoundsAndCountTheRoundsAtEachTarget(@TempDir Path base) throws Exception {
+        // Run 1: 1-stream decode ratios 0.950 and 1.000, TTFT +10 and −10 ms; run 2: 0.990, +2 ms.
+        Path first = Files.createDirectories(base.resolve("run1"));
+        Path second = Files.createDirectories(base.resolve("run2"));
+        write(first, "raw-s1-r1.json", report("raw", 1, 800, 40, 10, null, null));
+        write(first, "ours-s1-r1.json", report("ours", 1, 810, 38, 10, null, null));
+        write(first, "raw-s1-r2.json", report("raw", 1, 700, 30, 10, null, null));
+        write(first, "ours-s1-r2.json", report("ours", 1, 690, 30, 10, null, null));
+        write(second, "raw-s1-r1.json", report("raw", 1, 700, 50, 10, null, null));
+        write(second, "ours-s1-r1.json", report("ours", 1, 702, 49.5, 10, null, null));
+        write(second, "raw-s4-r1.json", report("raw", 4, 900, 10, 10, null, null));
+        write(second, "ours-s4-r1.json", report("ours", 4, 950, 9.7, 10 / 0.97, null, null));
+
+        String table = PooledRounds.markdown(List.of(BenchTableCommand.read(first), BenchTableCommand.read(second)));
+        assertTrue(table.contains("| per round, 2 runs pooled |"), table);
+        // 0.950, 1.000, 0.990: the median is 0.990, 2 of 3 rounds reach 0.98.
+        assertTrue(table.contains("| decode tok/s per stream (p50), ours ÷ raw | 1 | 96 | 2 | 3 | 0.990 | 0.950 to 1.000 "
+                + "| 2 of 3 (≥ 0.98) |"), table);
+        // Without a 16-token scenario, TTFT is judged on the 96-token rounds: +10, −10, +2 ms.
+        assertTrue(table.contains("| TTFT p50 ms, ours − raw | 1 | 96 | 2 | 3 | +2.0 | -10.0 to +10.0 | 2 of 3 (≤ +5 ms) |"),
+                table);
+        assertTrue(table.contains("| aggregate tok/s, ours ÷ raw | 4 | 96 | 1 | 1 | 0.970 | 0.970 to 0.970 "
+                + "| 1 of 1 (≥ 0.95) |"), table);
+        assertTrue(table.contains("| aggregate tok/s, ours ÷ raw | 1 | 96 | 2 | 3 |"), table);
+        assertTrue(table.lines().filter(l -> l.startsWith("| aggregate tok/s, ours ÷ raw | 1 |"))
+                .allMatch(l -> l.endsWith("| – |")), "no target on 1-stream throughput");
+        assertEquals("", PooledRounds.markdown(List.of(Map.of(), Map.of())));
+
+        // The command pools when given several folders, and says so when nothing pairs.
+        assertEquals(0, new picocli.CommandLine(new BenchTableCommand()).execute(first.toString(), second.toString()));
+        assertEquals(List.of("ours-s1-r1.json", "ours-s1-r2.json", "raw-s1-r1.json", "raw-s1-r2.json"),
+                Files.list(first).map(f -> f.getFileName().toString()).sorted().toList(),
+                "pooling writes nothing into the runs' folders");
+        Path empty = Files.createDirectories(base.resolve("empty"));
+        assertEquals(1, new picocli.CommandLine(new BenchTableCommand()).execute(empty.toString(), empty.toString()));
+    }
+
+    private static void write(Path folder, String name, BenchReport report) throws Exception {
+        Files.writeString(folder.resolve(name), BenchReport.JSON.writeValueAsString(report));
+    }
 }

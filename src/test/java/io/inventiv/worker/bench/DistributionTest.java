@@ -72,4 +72,24 @@ class DistributionTest {
         Distribution.percentile(values, 50);
         assertEquals(List.of(3.0, 1.0, 2.0), Arrays.stream(values).boxed().toList());
     }
+
+    @Test
+    void medianIntervalIsSeededAndNarrowsWithMoreRounds() {
+        List<Double> few = List.of(0.90, 0.95, 1.00, 0.97, 0.93);
+        double[] interval = Distribution.medianInterval(few, 2000, 7);
+        assertTrue(interval[0] <= 0.95 && 0.95 <= interval[1], Arrays.toString(interval));
+        assertTrue(interval[0] >= 0.90 && interval[1] <= 1.00, "a median never leaves the values' range");
+        assertEquals(Arrays.toString(interval), Arrays.toString(Distribution.medianInterval(few, 2000, 7)),
+                "the same seed gives the same interval");
+
+        java.util.ArrayList<Double> many = new java.util.ArrayList<>();
+        for (int copy = 0; copy < 20; copy++) {
+            many.addAll(few);
+        }
+        double[] narrower = Distribution.medianInterval(many, 2000, 7);
+        assertTrue(narrower[1] - narrower[0] < interval[1] - interval[0],
+                Arrays.toString(narrower) + " against " + Arrays.toString(interval));
+        assertEquals(0.5, Distribution.medianInterval(List.of(0.5, 0.5, 0.5), 100, 1)[0], 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Distribution.medianInterval(List.of(), 100, 1));
+    }
 }
