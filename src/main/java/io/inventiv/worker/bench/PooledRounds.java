@@ -19,7 +19,7 @@ final class PooledRounds {
     static final int RESAMPLES = 10_000;
     private static final long SEED = 1;
 
-    /** A target judged per round: which line it reads, and what a round must reach. */
+    /** A target judged per round: as the table shows it, and what a round must reach. */
     private record RoundTarget(String text, DoublePredicate met) {
     }
 
