@@ -2,8 +2,8 @@
 # scripts/ab.sh: an A/B of two copies of our server in one bench-paired run, with the raw binding
 # as the reference. The full bench compares targets round by round; a change that is worth a point
 # or two needs both variants measured side by side, wave by wave, on the same machine state.
-# docs/BENCHMARKS-HISTORY.md's experiments (slot threads at nice 10, taking turns, the probes' cost) were
-# run this way.
+# docs/BENCHMARKS-HISTORY.md's experiments (slot threads at nice 10, taking turns, the probes'
+# cost) were run this way.
 #
 #   A and B: JAR_A / JAR_B (default: target/worker-llamacpp.jar for both), extra JVM options
 #            JVM_A / JVM_B, probe intervals PROBE_A_MS / PROBE_B_MS (/metrics and /v1/models

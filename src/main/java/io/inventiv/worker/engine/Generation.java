@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cost one more wake-up per token, and on a machine whose cores llama.cpp keeps busy that was
  * about 3% of one stream's decode speed (docs/BENCHMARKS-HISTORY.md, "Session 9"). The
  * hand-off stays for the rest of a stream as soon as one write is slow
- * ({@link #SLOW_WRITE_MILLIS}): a client
- * that reads slowly then costs its own connection's time, not the slot's. A client that reads
- * nothing at all blocks the write until the sink disconnects it ({@link DeltaSink#blocked}).
+ * ({@link #SLOW_WRITE_MILLIS}): a client that reads slowly then costs its own connection's time,
+ * not the slot's. A client that reads nothing at all blocks the write until the sink disconnects
+ * it ({@link DeltaSink#blocked}).
  */
 public final class Generation {
     /** How long a generation may be silent before its consumer gets a {@link GenerationEvent.Quiet}. */
