@@ -2,6 +2,7 @@ package io.inventiv.worker.bench;
 
 import io.inventiv.worker.bench.BenchTable.Scenario;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -56,13 +57,23 @@ final class BenchTargets {
             Map<Scenario, Map<String, Map<String, Double>>> medians) {
         Map<Scenario, Map<String, Map<String, Double>>> main = new TreeMap<>();
         medians.forEach((scenario, block) -> {
-            boolean longest = medians.keySet().stream().noneMatch(other -> other.streams() == scenario.streams()
-                    && other.promptTokens() > scenario.promptTokens());
-            if (longest) {
+            if (isMain(scenario, medians.keySet())) {
                 main.put(scenario, block);
             }
         });
         return main;
+    }
+
+    /** Whether no scenario with as many streams has longer prompts. */
+    static boolean isMain(Scenario scenario, Collection<Scenario> all) {
+        return all.stream().noneMatch(other -> other.streams() == scenario.streams()
+                && other.promptTokens() > scenario.promptTokens());
+    }
+
+    /** The scenario TTFT's overhead is judged on: 1 stream, the shortest prompts; null without one. */
+    static Scenario ttftScenario(Collection<Scenario> all) {
+        return all.stream().filter(s -> s.streams() == 1).min(Comparator.comparingInt(Scenario::promptTokens))
+                .orElse(null);
     }
 
     private static Map<String, Map<String, Double>> byStreams(Map<Scenario, Map<String, Map<String, Double>>> blocks,
@@ -93,8 +104,7 @@ final class BenchTargets {
      * would hide it.
      */
     private static BenchTable.Target ttftOverhead(Map<Scenario, Map<String, Map<String, Double>>> medians) {
-        Scenario shortest = medians.keySet().stream().filter(s -> s.streams() == 1)
-                .min(Comparator.comparingInt(Scenario::promptTokens)).orElse(null);
+        Scenario shortest = ttftScenario(medians.keySet());
         String name = "TTFT overhead over raw ≤ 5 ms (1 stream"
                 + (shortest == null ? "" : ", " + shortest.promptTokens() + "-token prompts") + ", p50)";
         Map<String, Map<String, Double>> block = shortest == null ? null : medians.get(shortest);

@@ -73,24 +73,22 @@ final class PooledRounds {
         if (!line.comparison().target().equals(BenchTable.OURS) || !(againstRaw || againstLlamaServer)) {
             return null;
         }
-        int longest = scenarios.stream().filter(s -> s.streams() == scenario.streams())
-                .mapToInt(Scenario::promptTokens).max().orElseThrow();
-        int shortest = scenarios.stream().filter(s -> s.streams() == scenario.streams())
-                .mapToInt(Scenario::promptTokens).min().orElseThrow();
         String figure = line.figure().name();
-        if (scenario.streams() == 1 && scenario.promptTokens() == longest && figure.startsWith("decode")) {
-            double atLeast = againstRaw ? BenchTargets.DECODE_RATIO : 1.0;
-            return new RoundTarget(String.format(Locale.ROOT, "≥ %.2f", atLeast), v -> v >= atLeast);
+        boolean main = BenchTargets.isMain(scenario, scenarios);
+        if (main && scenario.streams() == 1 && figure.startsWith("decode")) {
+            return atLeast(againstRaw ? BenchTargets.DECODE_RATIO : 1.0);
         }
-        if (scenario.streams() == 4 && figure.startsWith("aggregate")) {
-            double atLeast = againstRaw ? BenchTargets.AGGREGATE_RATIO : 1.0;
-            return new RoundTarget(String.format(Locale.ROOT, "≥ %.2f", atLeast), v -> v >= atLeast);
+        if (main && scenario.streams() == 4 && figure.startsWith("aggregate")) {
+            return atLeast(againstRaw ? BenchTargets.AGGREGATE_RATIO : 1.0);
         }
-        if (againstRaw && scenario.streams() == 1 && scenario.promptTokens() == shortest
-                && figure.startsWith("TTFT")) {
+        if (againstRaw && scenario.equals(BenchTargets.ttftScenario(scenarios)) && figure.startsWith("TTFT")) {
             return new RoundTarget(String.format(Locale.ROOT, "≤ +%.0f ms", BenchTargets.TTFT_OVERHEAD_MS),
                     v -> v <= BenchTargets.TTFT_OVERHEAD_MS);
         }
         return null;
+    }
+
+    private static RoundTarget atLeast(double ratio) {
+        return new RoundTarget(String.format(Locale.ROOT, "≥ %.2f", ratio), v -> v >= ratio);
     }
 }
