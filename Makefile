@@ -15,8 +15,14 @@ IMAGE ?= worker-llamacpp:latest
 # the server's RSS near the raw binding's (the default, 1/64 of RAM, is touched before the first
 # collection: +64 MB peak RSS measured with 4 slots). The native-heap trim gives back to the OS
 # what the JIT's compiler arenas borrowed (peaks of 41 MB measured), which glibc would otherwise
-# keep for the life of the process. The same flags go into the Docker image.
-JVM_OPTS ?= -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000
+# keep for the life of the process. C1 only (TieredStopAtLevel=1): our Java per token takes about
+# 0.04 ms against 40 ms of llama.cpp, so C2's faster code buys nothing measurable, while its
+# compiles take CPU from llama.cpp (and from the model load) in a server's first minutes.
+# Without C2 (4 starts each): ready 0.56 s sooner, 0.4 s of it in the load; 23 MB less peak RSS;
+# in A/B runs /metrics p99 lower in 10 of 12, 4-stream throughput +3% (not beyond the noise) and
+# 1-stream decode the same (docs/BENCHMARKS-HISTORY.md, "Session 19").
+# The same flags go into the Docker image.
+JVM_OPTS ?= -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000 -XX:TieredStopAtLevel=1
 # From its second start on, `make run` starts from a class-data archive (AppCDS) of the classes the
 # server loaded the time before: the JVM then skips parsing and verifying about 4,000 classes,
 # 0.4 to 0.8 s of every start on 2 cores (docs/BENCHMARKS-HISTORY.md, "Session 12"). The JVM

@@ -76,9 +76,12 @@ public final class SoakRun {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 // A fixed, pre-touched heap: RSS then moves only if memory really leaks.
                 "-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-                // As `make run`: without it, a C2 compilation's arena (41 MB peak measured) stays in
-                // glibc's heap after it is freed, a one-time RSS step that looks like a leak.
-                "-XX:TrimNativeHeapInterval=10000", "-cp", System.getProperty("java.class.path"),
+                // As `make run`: without the trim, a JIT compilation's arena (41 MB peak measured with
+                // C2) stays in glibc's heap after it is freed, a one-time RSS step that looks like a leak.
+                "-XX:TrimNativeHeapInterval=10000",
+                // C1 only, as `make run` (see JVM_OPTS in the Makefile).
+                "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
