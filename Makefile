@@ -68,7 +68,7 @@ demo-model: build ## Write a tiny offline qwen2 GGUF to models/demo-model.gguf
 bench-model: build ## Write a Qwen2.5-0.5B-shaped Q4_K_M GGUF (random weights: same cost, meaningless text)
 	@[ -f "$(BENCH_MODEL)" ] || $(JAVA) -jar $(JAR) bench-model --output $(BENCH_MODEL)
 
-bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN=...), ~9 min on 2 cores, ~14 with llama-server
+bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN=...), ~9 min on 2 cores, ~13 with llama-server
 	LLAMA_SERVER_BIN="$(LLAMA_SERVER_BIN)" BENCH_JVM_OPTS="$(JVM_OPTS)" bash scripts/bench.sh
 
 llama-server: ## Build llama.cpp's llama-server (b4980, via npm's node-llama-cpp 3.7.0) for `make bench LLAMA_SERVER_BIN=...`
