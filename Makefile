@@ -21,8 +21,9 @@ IMAGE ?= worker-llamacpp:latest
 # Without C2 (4 starts each): ready 0.56 s sooner, 0.4 s of it in the load; 23 MB less peak RSS;
 # in A/B runs /metrics p99 lower in 10 of 12, 4-stream throughput +3% (not beyond the noise) and
 # 1-stream decode the same (docs/BENCHMARKS-HISTORY.md, "Session 19").
-# The same flags go into the Docker image.
-JVM_OPTS ?= -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000 -XX:TieredStopAtLevel=1
+# The flags live in scripts/jvm-options, which bench.sh and ab.sh read too; the Docker image
+# repeats them in its JAVA_OPTS (ComposeFileTest checks that it does).
+JVM_OPTS ?= $(shell cat scripts/jvm-options)
 # From its second start on, `make run` starts from a class-data archive (AppCDS) of the classes the
 # server loaded the time before: the JVM then skips parsing and verifying about 4,000 classes,
 # 0.4 to 0.8 s of every start on 2 cores (docs/BENCHMARKS-HISTORY.md, "Session 12"). The JVM

@@ -35,7 +35,7 @@ PROBE_B_MS=${PROBE_B_MS:-250}
 RENICE_A_SLOTS=${RENICE_A_SLOTS:-0}
 RENICE_B_SLOTS=${RENICE_B_SLOTS:-0}
 OUT=${OUT:-target/ab/$(date -u +%Y%m%dT%H%M%SZ)}
-read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000 -XX:TieredStopAtLevel=1}"
+read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:-$(cat scripts/jvm-options)}"
 read -r -a JVM_A <<< "${JVM_A:-}"
 read -r -a JVM_B <<< "${JVM_B:-}"
 

@@ -44,7 +44,7 @@ NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below i
 # whose JVM holds the raw baseline and is also the HTTP client of the other targets. C1 only
 # since session 19, which also keeps that client light: on 2 cores every cycle it spends is taken
 # from llama.cpp's threads. bench-table's JVM (CLIENT_JVM) generates nothing.
-read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=10000 -XX:TieredStopAtLevel=1}"   # make run's JVM_OPTS
+read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:-$(cat scripts/jvm-options)}"   # make run's JVM_OPTS
 GEN_JVM=("${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
 # Our server runs with -jar, whose manifest enables native access. It starts from a class-data
 # archive, as `make run` does from its second start on (CDS_OPTS in the Makefile) and the Docker

@@ -131,6 +131,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void theImageRunsWithTheJvmOptionsOfMakeRun() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String assignment = "JAVA_OPTS=\"";
+        assertTrue(dockerfile.contains(assignment), "the image sets JAVA_OPTS");
+        int start = dockerfile.indexOf(assignment) + assignment.length();
+        List<String> imageOptions = List.of(dockerfile.substring(start, dockerfile.indexOf('"', start)).split(" "));
+        for (String option : Files.readString(Path.of("scripts/jvm-options")).trim().split("\\s+")) {
+            assertTrue(imageOptions.contains(option), option + " is in scripts/jvm-options, not in the image");
+        }
+    }
+
+    @Test
     void dockerComposeConfigAcceptsTheFileAndRequiresInstanceId() throws Exception {
         Optional<Path> binary = onPath("docker-compose");
         assumeTrue(binary.isPresent(), "docker-compose is not installed (Debian package docker-compose)");

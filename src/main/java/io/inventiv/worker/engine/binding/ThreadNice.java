@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * fell from 8.5–10.3 to 6.7–9.2 ms, with throughput unchanged or higher; 1 stream and TTFT were
  * unchanged (docs/BENCHMARKS-HISTORY.md, "llama.cpp's threads at nice 5"). Our threads use a
  * few percent of the CPU, so llama.cpp loses nothing to them that it did not lose before; it
- * only yields sooner. Any user may lower a
- * thread's priority; Java has no call for it, so this runs {@code renice} on the thread's id.
+ * only yields sooner. Any user may lower a thread's priority; Java has no call for it, so this
+ * runs {@code renice} on the thread's id.
  */
 final class ThreadNice {
     private ThreadNice() {
