@@ -2,8 +2,8 @@
 # scripts/ab.sh: an A/B of two copies of our server in one bench-paired run, with the raw binding
 # as the reference. The full bench compares targets round by round; a change that is worth a point
 # or two needs both variants measured side by side, wave by wave, on the same machine state.
-# docs/BENCHMARKS-HISTORY.md's experiments (slot threads at nice 10, taking turns, the probes'
-# cost) were run this way.
+# The experiments in docs/DECISIONS.md ("Our threads at nice 0", "Receive barrier (tried,
+# removed)", "Side probes", "C1 only") were run this way.
 #
 #   A and B: JAR_A / JAR_B (default: target/worker-llamacpp.jar for both), extra JVM options
 #            JVM_A / JVM_B, probe intervals PROBE_A_MS / PROBE_B_MS (/metrics and /v1/models
@@ -13,8 +13,8 @@
 #            waves of N), PROMPT (96) and MAX_TOKENS (128); ORDER=K the turn order (bench-paired
 #            --turn-order: 0 = raw, A, B; 1 = A, B, raw; 2 = B, raw, A; 3 = B, A, raw; default 0).
 #   OUT:     the results folder (default target/ab/<UTC time>): A.json, B.json, raw.json, each server's log.
-# Swap the copies between runs (A/B, then B/A), and vary ORDER: in session 16 copy A, in the
-# middle place, was the faster one in 8 of 12 runs, whichever variant it ran.
+# Swap the copies between runs (A/B, then B/A), and vary ORDER: in the A/B runs of 2026-12-06 copy
+# A, in the middle place, was the faster one in 8 of 12 runs, whichever variant it ran.
 # Both copies stay loaded for the whole run; an idle copy costs memory, not CPU. Loopback only;
 # both servers are stopped with SIGTERM when the run ends.
 set -euo pipefail

@@ -42,8 +42,8 @@ NATIVE="$OUT/native"                    # each JVM extracts libjllama.so below i
 
 # The same JVM flags as `make run` for everything that generates: our server, and bench-paired,
 # whose JVM holds the raw baseline and is also the HTTP client of the other targets. C1 only
-# since session 19, which also keeps that client light: on 2 cores every cycle it spends is taken
-# from llama.cpp's threads. bench-table's JVM (CLIENT_JVM) generates nothing.
+# (docs/DECISIONS.md, "C1 only") also keeps that client light: on 2 cores every cycle it spends
+# is taken from llama.cpp's threads. bench-table's JVM (CLIENT_JVM) generates nothing.
 read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:-$(cat scripts/jvm-options)}"   # make run's JVM_OPTS
 GEN_JVM=("${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$NATIVE")
 # Our server runs with -jar, whose manifest enables native access. It starts from a class-data
