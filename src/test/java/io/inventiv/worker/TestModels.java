@@ -9,8 +9,8 @@ import io.inventiv.worker.metrics.VllmMetrics;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Engine;
 import io.inventiv.worker.engine.binding.ModelLoadException;
-import io.inventiv.worker.gguf.QwenFixtureModel;
-import io.inventiv.worker.gguf.QwenModelSpec;
+import io.inventiv.worker.tools.gguf.QwenFixtureModel;
+import io.inventiv.worker.tools.gguf.QwenModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ public final class TestModels {
                 256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info");
     }
 
-    /** A loaded engine with its own metrics and server state, as {@code Main.serve} builds them. */
+    /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
     public record TestServer(Engine engine, VllmMetrics metrics, ServerState state, AccessLogFilter accessLog) {
     }
 
@@ -79,7 +79,7 @@ public final class TestModels {
         return SERVERS.computeIfAbsent(engineSettingsOf(config), c -> {
             VllmMetrics metrics = new VllmMetrics(c.primaryModelName(), c.maxModelLen(), c.parallel());
             try {
-                Engine engine = Main.loadEngine(c, metrics);
+                Engine engine = Server.loadEngine(c, metrics);
                 metrics.bind(engine);
                 return new TestServer(engine, metrics, ServerState.ready(engine), new AccessLogFilter(metrics::recordHttp));
             } catch (ModelLoadException e) {
@@ -110,7 +110,7 @@ public final class TestModels {
                 c.logLevel());
     }
 
-    /** Registers the real routes of {@code Main} for this configuration. */
+    /** Registers the real routes of {@code Server} for this configuration. */
     public static void routing(HttpRouting.Builder routing, ServerConfig config) {
         routing(routing, config, ClientConnections.NONE);
     }
@@ -118,7 +118,7 @@ public final class TestModels {
     /** The same, with streams closing stalled connections through {@code connections}. */
     public static void routing(HttpRouting.Builder routing, ServerConfig config, ClientConnections connections) {
         TestServer server = server(config);
-        Main.routing(routing, server.state(), server.metrics(), server.accessLog(), config, connections);
+        new Server(config, server.state(), server.metrics(), server.accessLog(), connections).routing(routing);
     }
 
     /** The engine for this configuration, loaded on first use and shared afterwards. */

@@ -15,11 +15,14 @@ import java.util.Map;
 public final class HealthService implements HttpService {
     private final byte[] version;
 
-    public HealthService(String projectVersion, String llamaCppBuild, String bindingVersion) {
-        Map<String, String> body = new LinkedHashMap<>();
+    public HealthService(String projectVersion, String llamaCppBuild, String bindingVersion, String gpuBackend,
+            int gpuLayers) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", projectVersion);
         body.put("llama_cpp", llamaCppBuild);
         body.put("binding", bindingVersion);
+        body.put("gpu_backend", gpuBackend);
+        body.put("n_gpu_layers", gpuLayers);
         this.version = Json.write(body);
     }
 

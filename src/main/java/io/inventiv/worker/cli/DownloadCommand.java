@@ -4,7 +4,7 @@ import io.inventiv.worker.download.DownloadException;
 import io.inventiv.worker.download.ModelDownloader;
 import io.inventiv.worker.download.ModelDownloader.Expected;
 import io.inventiv.worker.download.ModelDownloader.Result;
-import io.inventiv.worker.download.Progress;
+import io.inventiv.worker.download.DownloadProgress;
 import io.inventiv.worker.download.Sha256;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -121,11 +121,11 @@ public final class DownloadCommand implements Callable<Integer> {
         return source.toString().equals(DEFAULT_URL) ? new Expected(DEFAULT_SHA256, "pinned") : null;
     }
 
-    private Progress.Style style() {
+    private DownloadProgress.Style style() {
         return switch (progress.trim().toLowerCase(Locale.ROOT)) {
-            case "bar" -> Progress.Style.BAR;
-            case "lines" -> Progress.Style.LINES;
-            case "auto" -> onTerminal(System.getenv()) ? Progress.Style.BAR : Progress.Style.LINES;
+            case "bar" -> DownloadProgress.Style.BAR;
+            case "lines" -> DownloadProgress.Style.LINES;
+            case "auto" -> onTerminal(System.getenv()) ? DownloadProgress.Style.BAR : DownloadProgress.Style.LINES;
             default -> throw new ParameterException(spec.commandLine(),
                     "--progress must be auto, bar or lines, got '" + progress + "'.");
         };

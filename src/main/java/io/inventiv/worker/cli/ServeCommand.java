@@ -1,6 +1,6 @@
 package io.inventiv.worker.cli;
 
-import io.inventiv.worker.Main;
+import io.inventiv.worker.Server;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import java.nio.file.Path;
@@ -43,9 +43,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Requests generating at once, one slot each (env N_PARALLEL, default ${DEFAULT-VALUE}).")
     private int parallel;
 
-    @Option(names = "--n-gpu-layers", defaultValue = "${env:N_GPU_LAYERS:-0}",
-            description = "Layers offloaded to the GPU (env N_GPU_LAYERS, default ${DEFAULT-VALUE}).")
-    private int gpuLayers;
+    @Option(names = "--n-gpu-layers", paramLabel = "auto|N", defaultValue = "${env:N_GPU_LAYERS:-auto}",
+            description = "Layers offloaded to the GPU; auto: all when the llama.cpp library has a GPU backend "
+                    + "(Metal on Apple Silicon, CUDA when built with it), none otherwise "
+                    + "(env N_GPU_LAYERS, default ${DEFAULT-VALUE}).")
+    private String gpuLayers;
 
     @Option(names = "--llama-nice", defaultValue = "${env:LLAMA_NICE:-5}",
             description = "Nice value of llama.cpp's threads, 0-19, so that the server's own threads run at once "
@@ -111,11 +113,11 @@ public final class ServeCommand implements Callable<Integer> {
             // Read by the binding when it loads its native library, which has not happened yet.
             System.setProperty("de.kherud.llama.lib.path", llamaLibPath);
         }
-        return Main.serve(config);
+        return Server.serve(config);
     }
 
     /** Checks every value once; a bad one is a usage error (exit code 2) that names it. */
-    ServerConfig toConfig() {
+    public ServerConfig toConfig() {
         if (modelPath == null || modelPath.toString().isBlank()) {
             throw new ParameterException(spec.commandLine(), "No model given: set MODEL_PATH or --model.");
         }
@@ -127,13 +129,30 @@ public final class ServeCommand implements Callable<Integer> {
         };
         try {
             return new ServerConfig(modelPath, names(), maxModelLen,
-                    threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers,
+                    threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers(),
                     llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private int gpuLayers() {
+        String value = gpuLayers.trim().toLowerCase(java.util.Locale.ROOT);
+        if (value.equals("auto")) {
+            return ServerConfig.GPU_LAYERS_AUTO;
+        }
+        try {
+            int layers = Integer.parseInt(value);
+            if (layers >= 0) {
+                return layers;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(),
+                "N_GPU_LAYERS must be 'auto' or a number of layers (0 or more), got '" + gpuLayers + "'.");
     }
 
     private List<String> names() {

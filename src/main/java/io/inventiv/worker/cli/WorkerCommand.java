@@ -1,15 +1,12 @@
 package io.inventiv.worker.cli;
 
-import io.inventiv.worker.bench.BenchTableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top command; {@code serve} runs when no subcommand is named. */
 @Command(name = "worker-llamacpp", mixinStandardHelpOptions = true, version = "worker-llamacpp 0.1.0",
         description = "A vLLM-compatible OpenAI server for GGUF models, on llama.cpp.",
-        subcommands = {ServeCommand.class, DemoModelCommand.class, BenchModelCommand.class, DownloadCommand.class,
-                SoakCommand.class, BenchCommand.class, RawBenchCommand.class, PairedBenchCommand.class,
-                BenchTableCommand.class})
+        subcommands = {ServeCommand.class, DownloadCommand.class})
 public final class WorkerCommand implements Runnable {
     @Override
     public void run() {

@@ -13,7 +13,8 @@ import java.util.List;
  *                          {@code maxModelLen * parallel} so that every slot holds a full context
  * @param threads           inference threads
  * @param parallel          requests generating at once (one llama.cpp slot each)
- * @param gpuLayers         layers offloaded to a GPU (0 on CPU builds)
+ * @param gpuLayers         layers offloaded to a GPU, or -1 for auto: all when the library has a GPU
+ *                          backend, none otherwise
  * @param llamaNice         nice value of llama.cpp's threads (0 to 19; ours stay at 0), so that
  *                          our few threads run as soon as they wake
  * @param host              listen address
@@ -49,6 +50,9 @@ public record ServerConfig(
         int sendTimeoutSeconds,
         String logLevel) {
 
+    /** N_GPU_LAYERS=auto. */
+    public static final int GPU_LAYERS_AUTO = -1;
+
     public ServerConfig {
         servedModelNames = List.copyOf(servedModelNames);
         if (servedModelNames.isEmpty()) {
@@ -57,7 +61,7 @@ public record ServerConfig(
         requireAtLeast("N_CTX", maxModelLen, 16);
         requireAtLeast("N_THREADS", threads, 1);
         requireAtLeast("N_PARALLEL", parallel, 1);
-        requireAtLeast("N_GPU_LAYERS", gpuLayers, 0);
+        requireAtLeast("N_GPU_LAYERS", gpuLayers, GPU_LAYERS_AUTO);
         if (llamaNice < 0 || llamaNice > 19) {
             throw new IllegalArgumentException("LLAMA_NICE must be between 0 and 19, got " + llamaNice);
         }

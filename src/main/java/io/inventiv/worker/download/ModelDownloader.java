@@ -39,7 +39,7 @@ public final class ModelDownloader {
 
     private final HttpClient client;
     private final PrintWriter err;
-    private final Progress.Style style;
+    private final DownloadProgress.Style style;
     private final boolean quiet;
     private final Duration stallTimeout;
 
@@ -48,7 +48,7 @@ public final class ModelDownloader {
      * @param environment  HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from it
      * @param stallTimeout how long the body may send nothing before the download counts as cut
      */
-    public ModelDownloader(PrintWriter err, Progress.Style style, boolean quiet, Duration stallTimeout,
+    public ModelDownloader(PrintWriter err, DownloadProgress.Style style, boolean quiet, Duration stallTimeout,
             Map<String, String> environment) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL) // never https -> http
@@ -57,7 +57,7 @@ public final class ModelDownloader {
         EnvProxySelector.from(environment).ifPresent(builder::proxy);
         this.client = builder.build();
         this.err = err;
-        this.style = quiet ? Progress.Style.NONE : style;
+        this.style = quiet ? DownloadProgress.Style.NONE : style;
         this.quiet = quiet;
         this.stallTimeout = stallTimeout;
     }
@@ -86,7 +86,7 @@ public final class ModelDownloader {
                     StandardOpenOption.WRITE); FileLock lock = lock(channel, part)) {
                 note("downloading " + HttpDetails.display(url) + "\n  to " + output);
                 Transfer transfer = new Transfer(client, url, output, part, channel, stallTimeout,
-                        new Progress(err, style, System::nanoTime), this::note);
+                        new DownloadProgress(err, style, System::nanoTime), this::note);
                 try {
                     attempt = transfer.run(true);
                 } catch (DownloadException e) {

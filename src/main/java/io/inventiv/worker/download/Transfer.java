@@ -36,11 +36,11 @@ final class Transfer {
     private final Path part;
     private final FileChannel channel;
     private final Duration stallTimeout;
-    private final Progress progress;
+    private final DownloadProgress progress;
     private final Consumer<String> note;
 
     Transfer(HttpClient client, URI url, Path output, Path part, FileChannel channel, Duration stallTimeout,
-            Progress progress, Consumer<String> note) {
+            DownloadProgress progress, Consumer<String> note) {
         this.client = client;
         this.url = url;
         this.output = output;
@@ -56,7 +56,7 @@ final class Transfer {
         long offset = channel.size();
         MessageDigest digest = Sha256.newDigest();
         if (offset > 0) {
-            note.accept("resuming after the " + Progress.bytes(offset) + " already in " + part.getFileName());
+            note.accept("resuming after the " + DownloadProgress.bytes(offset) + " already in " + part.getFileName());
             hashPrefix(offset, digest);
         }
         HttpResponse<InputStream> response = send(offset);
@@ -95,7 +95,7 @@ final class Transfer {
         if (needed > free) {
             response.body().close();
             throw new DownloadException("not enough disk space in " + part.getParent() + ": the download needs "
-                    + Progress.bytes(needed) + ", " + Progress.bytes(free) + " is free.");
+                    + DownloadProgress.bytes(needed) + ", " + DownloadProgress.bytes(free) + " is free.");
         }
         long size = copy(response, offset, total, digest);
         return new Attempt(size, Sha256.hex(digest), advertised);

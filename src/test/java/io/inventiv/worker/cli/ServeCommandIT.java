@@ -61,6 +61,12 @@ class ServeCommandIT {
         assertEquals(2, zeroSlots.exitCode(), zeroSlots.output());
         assertTrue(zeroSlots.output().contains("N_PARALLEL must be at least 1"), zeroSlots.output());
 
+        for (String gpuLayers : List.of("all", "-1")) {
+            Outcome gpu = run(Map.of("N_GPU_LAYERS", gpuLayers), "--model", model.toString());
+            assertEquals(2, gpu.exitCode(), gpu.output());
+            assertTrue(gpu.output().contains("N_GPU_LAYERS must be 'auto' or a number of layers"), gpu.output());
+        }
+
         Outcome usage = run(Map.of("STREAM_USAGE", "sometimes"), "--model", model.toString());
         assertEquals(2, usage.exitCode(), usage.output());
         assertTrue(usage.output().contains("STREAM_USAGE"), usage.output());

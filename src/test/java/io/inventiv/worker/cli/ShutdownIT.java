@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inventiv.worker.Main;
+import io.inventiv.worker.engine.binding.GpuOffload;
 import io.inventiv.worker.TestModels;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,6 +49,7 @@ class ShutdownIT {
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("HOST", "127.0.0.1");
         builder.environment().put("N_PARALLEL", "1");
+        builder.environment().remove("N_GPU_LAYERS");
         builder.environment().put("N_CTX", "512");
         builder.environment().put("FAULT_TOKEN_DELAY_MS", "20");
         builder.environment().put("DRAIN_TIMEOUT_S", "30");
@@ -94,6 +96,8 @@ class ShutdownIT {
             String output = Files.readString(log);
             assertTrue(output.indexOf("listening on") < output.indexOf("model loaded"),
                     "the listener is up before the model is loaded:\n" + output);
+            // N_GPU_LAYERS is left at auto: the start line says what the library offers.
+            assertTrue(output.contains("; " + GpuOffload.resolve(-1).describe()), output);
             assertTrue(output.matches("(?s).*request_id=drain-test-42 method=POST path=/v1/completions status=200 ms=\\d+ "
                     + "prompt_tokens=\\d+ completion_tokens=100 finish_reason=length.*"), output);
         } finally {

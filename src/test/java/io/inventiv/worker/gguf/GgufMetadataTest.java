@@ -1,5 +1,7 @@
 package io.inventiv.worker.gguf;
 
+import io.inventiv.worker.tools.gguf.QwenModelSpec;
+import io.inventiv.worker.tools.gguf.QwenFixtureModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

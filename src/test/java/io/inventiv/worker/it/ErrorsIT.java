@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.inventiv.worker.Main;
+import io.inventiv.worker.Server;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.config.ServerConfig;
 import java.net.URI;
@@ -143,7 +143,7 @@ class ErrorsIT {
 
     @Test
     void oversizedBodyIs413() {
-        String huge = "x".repeat((int) Main.MAX_BODY_BYTES + 10);
+        String huge = "x".repeat((int) Server.MAX_BODY_BYTES + 10);
         assertError(http.post(CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":\"" + huge + "\"}]}"), 413);
     }
 

@@ -8,12 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.inventiv.worker.Main;
+import io.inventiv.worker.Server;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.api.AccessLogFilter;
 import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.config.ServerConfig;
+import io.inventiv.worker.engine.binding.GpuOffload;
 import io.inventiv.worker.metrics.VllmMetrics;
 import java.net.URI;
 import java.util.List;
@@ -34,8 +35,8 @@ class ReadinessIT {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         VllmMetrics metrics = new VllmMetrics(CONFIG.primaryModelName(), CONFIG.maxModelLen(), CONFIG.parallel());
-        Main.routing(routing, STATE, metrics, new AccessLogFilter(metrics::recordHttp), CONFIG,
-                ClientConnections.NONE);
+        new Server(CONFIG, STATE, metrics, new AccessLogFilter(metrics::recordHttp), ClientConnections.NONE)
+                .routing(routing);
     }
 
     @Test
@@ -57,7 +58,9 @@ class ReadinessIT {
         assertEquals(200, http.method("GET", "/ping").statusCode());
         assertTrue(http.method("GET", "/v1/models").body().contains("\"id\":\"" + TestModels.MODEL_NAME + "\""));
         assertEquals(200, http.post("/v1/completions", "{\"prompt\":\"hi\",\"max_tokens\":1}").statusCode());
-        assertEquals("{\"version\":\"" + Main.VERSION + "\",\"llama_cpp\":\"b4916\",\"binding\":\"4.2.0\"}",
+        // The test configuration asks for 0 GPU layers; the backend is what this machine's library has.
+        assertEquals("{\"version\":\"" + Server.VERSION + "\",\"llama_cpp\":\"b4916\",\"binding\":\"4.2.0\","
+                + "\"gpu_backend\":\"" + GpuOffload.resolve(0).backend() + "\",\"n_gpu_layers\":0}",
                 http.method("GET", "/version").body());
     }
 }

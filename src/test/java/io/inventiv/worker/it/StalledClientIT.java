@@ -46,7 +46,7 @@ class StalledClientIT {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         GUARD.install(server);
-        // As Main's listener, with a small fixed send buffer.
+        // As the server's listener, with a small fixed send buffer.
         server.connectionOptions(options -> options.socketSendBufferSize(2048).tcpNoDelay(true)).useNio(false);
     }
 

@@ -43,7 +43,7 @@ public final class LlamaBinding {
      * Loads the model once for the life of the process: {@code close()} leaks and leaves a
      * native thread behind, so there is deliberately no close method here.
      */
-    public static LlamaBinding load(LoadOptions options, ModelFacts facts) throws ModelLoadException {
+    public static LlamaBinding load(ModelLoadOptions options, ModelFacts facts) throws ModelLoadException {
         try {
             LlamaModel model = loadModel(options);
             // Set after loading, because loading resets it. Routes llama.cpp's internal log by level.
@@ -61,7 +61,7 @@ public final class LlamaBinding {
      * too, so that both run llama.cpp with the same parameters, threads and priority. On a thread
      * that ends with the load, or OpenMP throttles every token (see {@link LoadingThread}).
      */
-    public static LlamaModel loadModel(LoadOptions options) throws Exception {
+    public static LlamaModel loadModel(ModelLoadOptions options) throws Exception {
         ModelParameters parameters = new ModelParameters()
                 .setModel(options.modelPath().toString())
                 .setCtxSize(options.totalContext())

@@ -37,7 +37,7 @@ public final class NativeLoadProbe {
     }
 
     /** llama.cpp's error lines for loading this model, or a note when none could be found. */
-    public static String explain(LoadOptions options) {
+    public static String explain(ModelLoadOptions options) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String folder = Path.of(System.getProperty("java.io.tmpdir"), "worker-llamacpp-probe-"
                 + ProcessHandle.current().pid()).toString();
@@ -66,7 +66,7 @@ public final class NativeLoadProbe {
     }
 
     /** A hint for the failures a setting causes, or null: the KV cache is sized by two of them. */
-    public static String hint(String reason, LoadOptions options) {
+    public static String hint(String reason, ModelLoadOptions options) {
         if (reason.contains("kv cache")) {
             return "the KV cache holds N_CTX × N_PARALLEL = " + options.totalContext()
                     + " tokens, more than this machine can allocate; lower N_CTX or N_PARALLEL";

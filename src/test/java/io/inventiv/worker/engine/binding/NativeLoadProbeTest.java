@@ -29,7 +29,7 @@ class NativeLoadProbeTest {
 
     @Test
     void aKvCacheThatDoesNotFitGetsAHintNamingBothSettings() {
-        LoadOptions options = new LoadOptions(java.nio.file.Path.of("m.gguf"), 4_000_000, 4, 2, 0, 5, false);
+        ModelLoadOptions options = new ModelLoadOptions(java.nio.file.Path.of("m.gguf"), 4_000_000, 4, 2, 0, 5, false);
         assertEquals("the KV cache holds N_CTX × N_PARALLEL = 4000000 tokens, more than this machine can allocate; "
                 + "lower N_CTX or N_PARALLEL", NativeLoadProbe.hint(NativeLoadProbe.errorLines(KV_CACHE_TOO_LARGE), options));
         org.junit.jupiter.api.Assertions.assertNull(
