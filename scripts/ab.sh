@@ -39,7 +39,7 @@ read -r -a RUN_JVM <<< "${BENCH_JVM_OPTS:-$(cat scripts/jvm-options)}"
 read -r -a JVM_A <<< "${JVM_A:-}"
 read -r -a JVM_B <<< "${JVM_B:-}"
 
-for jar in "$JAR_A" "$JAR_B"; do [ -f "$jar" ] || { echo "error: $jar not found (mvn -B -q package -DskipTests)" >&2; exit 2; }; done
+for jar in "$JAR_A" "$JAR_B"; do [ -f "$jar" ] || { echo "error: $jar not found (make build)" >&2; exit 2; }; done
 [ -f "$MODEL" ] || { echo "error: $MODEL not found (make bench-model)" >&2; exit 2; }
 mkdir -p "$OUT/native"
 
@@ -73,7 +73,7 @@ slot_threads() { # pid
 
 status=0
 "$JAVA" "${RUN_JVM[@]}" --enable-native-access=ALL-UNNAMED "-Dde.kherud.llama.tmpdir=$OUT/native/client" \
-  -cp "$JAR" io.inventiv.worker.bench.BenchMain bench-paired \
+  -cp "$JAR" io.inventiv.worker.tools.ToolsMain bench-paired \
   --url "http://127.0.0.1:$port_A" --label A --other-url "http://127.0.0.1:$port_B" --other-label B \
   --other-report "$OUT/B.json" --model "$MODEL" --n-threads 2 --n-ctx 2048 --n-parallel "$N" -c "$N" \
   --prompt-tokens "$PROMPT" --max-tokens "$MAX_TOKENS" --warmup "$N" --warmup-max-tokens 64 \

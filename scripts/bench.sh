@@ -56,14 +56,14 @@ SERVER_JVM=("${RUN_JVM[@]}" "-Dde.kherud.llama.tmpdir=$NATIVE")
 CLIENT_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
 # Extra JVM options for our server only, e.g. BENCH_SERVER_JVM_OPTS="-Xms16m" to try heap sizing.
 read -r -a SERVER_JVM_EXTRA <<< "${BENCH_SERVER_JVM_OPTS:-}"
-BENCH_MAIN=io.inventiv.worker.bench.BenchMain
+BENCH_MAIN=io.inventiv.worker.tools.ToolsMain   # the tools' entry point (the jar's own main only serves)
 
 mkdir -p "$OUT" "$NATIVE"
 exec > >(tee "$OUT/run.log") 2>&1
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
+[ -f "$JAR" ] || JAVA_HOME="$JAVA_HOME" ./mvnw -B -q package -DskipTests
 if [ ! -f "$MODEL" ]; then
   echo "writing the benchmark model $MODEL (about 395 MB)"
-  "$JAVA" -jar "$JAR" bench-model --output "$MODEL"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$BENCH_MAIN" bench-model --output "$MODEL"
 fi
 if [ -n "$LLAMA_SERVER_BIN" ] && [ ! -x "$LLAMA_SERVER_BIN" ]; then
   echo "error: LLAMA_SERVER_BIN=$LLAMA_SERVER_BIN is not executable" >&2
