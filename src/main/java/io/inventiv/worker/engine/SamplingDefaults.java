@@ -23,7 +23,7 @@ final class SamplingDefaults {
         check(request.temperature(), "temperature", t -> t >= 0, "must be non-negative");
         check(request.topP(), "top_p", p -> p > 0 && p <= 1, "must be in (0, 1]");
         if (request.topK() != null && request.topK() < -1) {
-            throw EngineException.invalid("top_k must be -1 (disable), or at least 1, got " + request.topK() + ".",
+            throw EngineException.invalid("top_k must be 0 or -1 (disable), or at least 1, got " + request.topK() + ".",
                     "top_k");
         }
         check(request.minP(), "min_p", p -> p >= 0 && p <= 1, "must be in [0, 1]");
