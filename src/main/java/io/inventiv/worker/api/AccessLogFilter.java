@@ -81,9 +81,9 @@ public final class AccessLogFilter implements Filter {
     }
 
     /**
-     * 32 random hex digits, the shape of vLLM's ids. Not UUID.randomUUID: its SecureRandom
-     * (SHA1 mixed with /dev/urandom, behind a lock) was 4.8% of the HTTP threads' CPU under a
-     * 4-stream load (async-profiler). An id only has to be unique, not unguessable.
+     * 32 random hex digits, the shape of vLLM's ids. Not UUID.randomUUID: its SecureRandom (SHA1
+     * mixed with /dev/urandom, behind a lock) costs the HTTP threads real CPU, and an id only has to
+     * be unique, not unguessable (docs/DECISIONS.md, "Per-token and per-request cuts").
      */
     private static String newId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

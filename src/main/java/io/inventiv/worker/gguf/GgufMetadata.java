@@ -141,8 +141,8 @@ public final class GgufMetadata {
 
     /**
      * Little-endian reads through one buffer over the file, as GGUF stores everything. A Qwen
-     * header holds about 300,000 strings (tokens and merges); read through a DataInputStream they
-     * took 180-290 ms, which delayed every start by as much.
+     * header holds about 300,000 strings (tokens and merges), which a DataInputStream's per-read
+     * overhead made a visible part of every start.
      */
     private static final class LittleEndian {
         private final FileChannel channel;

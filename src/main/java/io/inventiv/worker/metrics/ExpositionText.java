@@ -21,12 +21,10 @@ import java.util.function.ToDoubleFunction;
  * bytes as the library's {@code PrometheusTextFormatWriter} without created timestamps (a test
  * compares the two on the server's real registry).
  *
- * <p>Why not the library's writer: it writes through a new {@code BufferedWriter}, which on a
- * virtual thread starts at 512 chars and grows by copying on nearly every write: 1.6 ms per scrape
- * against 0.1 ms on a platform thread. Rendering on a platform thread instead costs two thread
- * hand-offs per scrape, and on 2 cores busy with llama.cpp each hand-off waits for a core: that
- * was most of /metrics' tail under load (docs/BENCHMARKS-HISTORY.md, "Session 7"). This
- * renderer is cheap on the request's own thread.
+ * <p>Why not the library's writer: its per-scrape {@code BufferedWriter} is slow on a virtual
+ * thread, and moving the render to a platform thread costs hand-offs that each wait for a core
+ * llama.cpp keeps busy; this renderer is cheap on the request's own thread
+ * (docs/DECISIONS.md, "Our own exposition writer").
  *
  * <p>It covers what our registry holds: counters, gauges and classic histograms, with names and
  * label names that need no escaping, and no scrape timestamps. For anything else {@link #render}

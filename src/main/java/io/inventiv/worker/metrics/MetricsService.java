@@ -19,10 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code GET /metrics} in the Prometheus text format 0.0.4: no timestamps, no created series.
  *
  * <p>The text is rendered on the request's own thread by {@link ExpositionText}, which writes the
- * library's bytes without the library's per-scrape {@code BufferedWriter} (slow on a virtual
- * thread). Earlier versions rendered on a platform thread; its two hand-offs, each waiting for a
- * core that llama.cpp keeps busy, were most of the scrape's tail under load
- * (docs/BENCHMARKS-HISTORY.md, "Session 7").
+ * library's bytes with no hand-off to another thread, each of which would wait for a core that
+ * llama.cpp keeps busy (docs/DECISIONS.md, "Our own exposition writer").
  */
 public final class MetricsService implements HttpService {
     static final int WARM_UP_RENDERS = 2000;
@@ -53,8 +51,9 @@ public final class MetricsService implements HttpService {
             Thread.ofPlatform().daemon().name("metrics-warm-up").start(() -> warmUp(metrics, WARM_UP_RENDERS));
         }
         byte[] text = render(metrics);
-        // Later, off the request, so that the next scrape finds the process meters read. Not at
-        // once: then it competes for a core with this scrape's send (measured: p50 +0.7-1.5 ms).
+        // Later, off the request, so that the next scrape finds the process meters read; not at once,
+        // where it competes for a core with this scrape's send
+        // (docs/DECISIONS.md, "Metrics read off the scrape path").
         if (refreshPending.compareAndSet(false, true)) {
             refresher.schedule(() -> {
                 refreshPending.set(false);
@@ -67,12 +66,9 @@ public final class MetricsService implements HttpService {
 
     /**
      * Renders the exposition {@code times} times and throws it away, so that the JIT compiles the
-     * renderer and the snapshot code fully. A render takes 18 ms cold, 0.45 ms after 300 renders
-     * and 0.08 ms after 2000 (measured alone); at a 15 s scrape interval a server would need
-     * hours of scrapes to get there, and on 2 busy cores each slow scrape is what a monitoring
-     * agent sees. About 0.7 s for the 2000. Started by the first scrape, on its own thread: a
-     * server nobody scrapes never pays it (before ready it slowed the model load by 0.5 s; just
-     * after ready it competed with the first requests).
+     * renderer and the snapshot code fully, which scrapes at a monitoring agent's pace would take
+     * hours to do. Started by the first scrape, on its own thread, so that a server nobody scrapes
+     * never pays it (docs/DECISIONS.md, "Metrics warm-up on the first scrape").
      */
     static void warmUp(VllmMetrics metrics, int times) {
         for (int i = 0; i < times; i++) {

@@ -11,11 +11,9 @@ import java.util.function.LongSupplier;
  * The process's {@code process_*} meters (as vLLM's Python client shows them) and the JVM's
  * heap meters, served from a copy; vLLM's own meters stay live.
  *
- * <p>Why: these cost more than all the rest of the exposition. Profiled under a 4-stream load,
- * they were 53% of a scrape's CPU: the library lists {@code /proc/self/fd}, reads
- * {@code /proc/self/status} line by line, and calls {@code OperatingSystemMXBean} getters by
- * reflection, one of which throws every time. Read once a second, that code never gets compiled:
- * a read takes 1.0-1.3 ms, and on two busy cores every such millisecond also waits for a core.
+ * <p>Why: these cost more than all the rest of the exposition ({@code /proc} reads and
+ * reflection that, read once a second, never get compiled), and on cores busy with llama.cpp that
+ * time also waits for a core (docs/DECISIONS.md, "Metrics read off the scrape path").
  *
  * <p>So a scrape serves the copy, and MetricsService's refresh thread reads the meters again a
  * little <em>after</em> each scrape ({@link #refreshIfOlderThan}), off the scrape's path.

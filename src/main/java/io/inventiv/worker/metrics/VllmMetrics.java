@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * The queue gauges are read from the engine at scrape time, so they are true at that instant.
  *
  * <p>Without exemplars: vLLM shows none, the text format cannot carry them, and the library's
- * exemplar sampler wakes its scheduler thread about once per two observations (measured: 73
- * wake-ups while one request generated 131 tokens), each taken from llama.cpp's threads.
+ * exemplar sampler wakes its scheduler thread every other token, each wake-up taken from
+ * llama.cpp's threads (docs/DECISIONS.md, "No exemplars").
  */
 public final class VllmMetrics implements EngineListener {
     static final double[] TTFT_BUCKETS = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0,
@@ -44,7 +44,7 @@ public final class VllmMetrics implements EngineListener {
     private final Histogram timeToFirstToken;
     /**
      * Observed once per generated token, so its data point is looked up once: {@code labelValues}
-     * hashes the label list on every call, which was 16% of the slot thread's CPU per token.
+     * hashes the label list on every call (docs/DECISIONS.md, "Per-token and per-request cuts").
      */
     private final DistributionDataPoint interTokenLatency;
     private final Histogram timePerOutputToken;

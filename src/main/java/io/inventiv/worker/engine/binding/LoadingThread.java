@@ -7,24 +7,17 @@ import java.util.concurrent.FutureTask;
 /**
  * Runs a model load on a platform thread of its own, which ends when the load does.
  *
- * <p>Why: the binding's library runs llama.cpp's threads with OpenMP (libgomp). While loading,
- * llama.cpp decodes a warm-up batch on the calling thread, and libgomp gives that thread a pool
- * of worker threads that lives as long as the thread. The binding then decodes on its own native
- * thread, which gets a second pool. libgomp counts the threads of both pools, and once they
- * outnumber the CPUs it cuts the busy-wait at each barrier from 300,000 spins to 100. Every one
- * of the hundreds of barriers in a token then puts llama.cpp's threads to sleep on a futex and
- * wakes them again. When the loading thread ends, libgomp frees its pool, and the decoding
- * threads spin as they do in llama-server, where one thread loads and decodes. Measured in
- * docs/BENCHMARKS-HISTORY.md ("OpenMP").
+ * <p>Why: llama.cpp's warm-up decode gives the loading thread an OpenMP (libgomp) pool for the
+ * thread's life, and beside the decoding thread's own pool that makes more threads than CPUs, so
+ * libgomp would put llama.cpp's threads to sleep at every barrier instead of spinning; the pool
+ * goes when its thread ends (docs/DECISIONS.md, "Load on a thread that ends").
  *
  * <p>The loading thread is also where llama.cpp's threads get their priority. The binding starts
  * its decoding thread from it, and Linux names a new thread after its creator; once the load is
  * done, every thread of that name gets the nice value given here (see {@link ThreadNice}), and
  * the OpenMP workers the decoding thread starts later inherit it. The load itself runs at the
- * caller's priority: it is on the way to "ready", while the server's start runs beside it.
- * Loading at nice 5 had it wait for the JVM's compilers and Helidon's start on 2 cores: start ->
- * ready 2.32-2.90 s against 2.05-2.79 s at nice 0 (6 starts each,
- * docs/BENCHMARKS-HISTORY.md, "Session 12").
+ * caller's priority, since it is on the way to "ready"
+ * (docs/DECISIONS.md, "Nice value of llama.cpp threads").
  */
 public final class LoadingThread {
     private static final System.Logger LOG = System.getLogger(LoadingThread.class.getName());

@@ -14,15 +14,10 @@ import java.util.stream.Stream;
  * bear the name of the Java thread that loaded the model: Linux gives a new thread its creator's
  * name, and its nice value too, so the threads they start later inherit it.
  *
- * <p>Why: llama.cpp's threads spin through OpenMP barriers and keep every core busy while they
- * generate. Our own threads (the slot threads that receive tokens, the HTTP threads that write
- * them, /metrics) then wait for the kernel to preempt a spinning thread. At nice 5 for
- * llama.cpp's threads, the kernel lets ours run at once: on 2 cores with 4 streams, /metrics p99
- * fell from 8.5–10.3 to 6.7–9.2 ms, with throughput unchanged or higher; 1 stream and TTFT were
- * unchanged (docs/BENCHMARKS-HISTORY.md, "llama.cpp's threads at nice 5"). Our threads use a
- * few percent of the CPU, so llama.cpp loses nothing to them that it did not lose before; it
- * only yields sooner. Any user may lower a thread's priority; Java has no call for it, so this
- * runs {@code renice} on the thread's id.
+ * <p>Why: llama.cpp's threads keep every core busy while they generate, and at a higher nice
+ * value than ours the kernel lets our slot, HTTP and /metrics threads run as soon as they wake
+ * (docs/DECISIONS.md, "Nice value of llama.cpp threads"). Any user may lower a thread's
+ * priority; Java has no call for it, so this runs {@code renice} on the thread's id.
  */
 final class ThreadNice {
     private ThreadNice() {

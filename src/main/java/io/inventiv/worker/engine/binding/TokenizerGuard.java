@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Keeps tokenization from overflowing the native stack (see {@link LlamaBinding#tokenize}):
  * large-stack threads, and a bound on the longest run of characters of one kind.
  *
- * <p>Stack pages a thread has touched stay resident until the thread ends. At about 330 bytes
- * of native stack per character of a run, one 90,000-letter text left 39 MB of RSS behind on
- * long-lived threads (measured). So texts with long runs go to threads that end when idle, and
- * everything else to two threads that live as long as the process and stay shallow.
+ * <p>Stack pages a thread has touched stay resident until the thread ends, and a run takes about
+ * 330 bytes of native stack per character, so texts with long runs go to threads that end when
+ * idle (docs/DECISIONS.md, "Short-lived tokenizer threads"), and everything else to two threads
+ * that live as long as the process and stay shallow.
  */
 final class TokenizerGuard {
     /** Measured: 16 MB of stack holds a 50,000-letter run; 256 MB, 100,000 with room to spare. */

@@ -9,10 +9,10 @@ import java.util.Arrays;
  * instant of the socket read that completed it. The lines are decoded and parsed only after the
  * body has ended.
  *
- * <p>Why not parse each frame as it arrives: on 2 cores the bench client's CPU is taken from
- * llama.cpp's threads, and the raw in-process baseline has no client at all. Parsing each frame's
- * JSON there was about a quarter of the client's CPU per token (async-profiler, session 11).
- * Stamping at arrival and parsing afterwards gives the same timings for less of that CPU.
+ * <p>Why not parse each frame as it arrives: the bench client's CPU is taken from llama.cpp's
+ * threads, while the raw in-process baseline has no client at all, and stamping at arrival then
+ * parsing afterwards gives the same timings for less of that CPU
+ * (docs/DECISIONS.md, "Bench client").
  */
 final class ArrivedLines {
     /** A body larger than this is no token stream: the bench stops reading it. */

@@ -159,7 +159,7 @@ public final class BenchTable {
             out.append("| ").append(target.name()).append(" | ").append(target.measured()).append(" | ")
                     .append(target.met() == null ? "not measured" : target.met() ? "met" : "**missed**").append(" |\n");
         }
-        // Measured on the machine docs/BENCHMARKS.md describes: paired rounds of one run spread by ±5%.
+        // The noise is how far paired rounds of one run spread (docs/DECISIONS.md, "Paired waves").
         out.append("\nOne run decides a target only when it clears it by more than the machine's noise; on a\n"
                 + "shared 2-core VM that is about 5%. Compare the per-round lines below across several runs.\n");
         return out.toString();

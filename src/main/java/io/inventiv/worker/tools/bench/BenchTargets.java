@@ -100,8 +100,7 @@ final class BenchTargets {
 
     /**
      * Judged on the 1-stream scenario with the shortest prompts: the overhead is a few fixed
-     * milliseconds per request, and a long prefill's run-to-run spread (±50 ms at 96 tokens here)
-     * would hide it.
+     * milliseconds per request, and a long prefill's run-to-run spread would hide it.
      */
     private static BenchTable.Target ttftOverhead(Map<Scenario, Map<String, Map<String, Double>>> medians) {
         Scenario shortest = ttftScenario(medians.keySet());

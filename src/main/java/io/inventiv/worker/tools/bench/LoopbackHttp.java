@@ -25,12 +25,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small blocking HTTP/1.1 client for the bench, with a pool of keep-alive connections.
  *
- * <p>Why not {@code java.net.http.HttpClient}: on 2 cores every wake-up of the client takes a
- * core from llama.cpp's threads, and the JDK client wakes twice per frame (its selector thread
- * reads, then hands the bytes to the reading thread) and spends ~1 ms of CPU per token in a
- * short run. Here the thread that asked reads its own socket: one wake-up per frame, as in the
- * raw in-process baseline, which the server is compared with. Loopback only (see
- * {@link LoopbackUrl}), so there is no TLS, proxy or redirect to handle.
+ * <p>Why not {@code java.net.http.HttpClient}: every wake-up of the client takes a core from
+ * llama.cpp's threads, and the JDK client wakes two threads per frame, its selector thread and
+ * then the reading thread (docs/DECISIONS.md, "Bench client"). Here the thread that asked reads
+ * its own socket: one wake-up per frame, as in the raw in-process baseline, which the server is
+ * compared with. Loopback only (see {@link LoopbackUrl}), so there is no TLS, proxy or redirect
+ * to handle.
  *
  * <p>Timeouts are deadlines: a timer closes the socket of a connect or an exchange that outlives
  * its time, which ends the blocked read. A socket read timeout ({@code SO_TIMEOUT}) would instead

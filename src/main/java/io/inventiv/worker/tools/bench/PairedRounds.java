@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 /**
  * Ours ÷ raw per round, and ours ÷ llama-server and llama-server ÷ raw when llama-server ran. In a
  * round, {@code scripts/bench.sh} runs the targets one right after the other, so a pair of runs
- * from the same round shares the machine's state. On a machine whose speed drifts by 20% within
- * minutes, the median of these per-round ratios is steadier than the ratio of the two medians,
- * which may come from different rounds. Rounds are read from the report file names the script
- * writes ({@code NAME-rROUND.json}); the label and scenario are the report's own.
+ * from the same round shares the machine's state. On a machine whose speed drifts within minutes,
+ * the median of these per-round ratios is steadier than the ratio of the two medians, which may
+ * come from different rounds (docs/DECISIONS.md, "Paired waves"). Rounds are read from the report
+ * file names the script writes ({@code NAME-rROUND.json}); the label and scenario are the report's
+ * own.
  */
 public final class PairedRounds {
     private static final Pattern NAME = Pattern.compile(".+-r(\\d+)\\.json");

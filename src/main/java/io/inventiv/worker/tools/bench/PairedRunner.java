@@ -6,24 +6,21 @@ import java.util.List;
 
 /**
  * Alternates targets wave by wave: a wave is {@code concurrency} requests started together on one
- * target. On a machine whose speed drifts by 20% within minutes, two runs one after the other
- * compare two different machines; waves a few seconds apart compare the same one. Only one target
- * generates at any moment. With equal prompts and budgets, a closed loop of N streams runs in such
- * waves anyway.
+ * target. On a machine whose speed drifts within minutes, two runs one after the other compare two
+ * different machines; waves a few seconds apart compare the same one
+ * (docs/DECISIONS.md, "Paired waves"). Only one target generates at any moment. With equal
+ * prompts and budgets, a closed loop of N streams runs in such waves anyway.
  *
  * <p>The order: every target runs two waves in a row, then the next target runs the same two
  * (A A B B C C, A A B B C C, ...). So every target has half of its waves right after its own,
  * as in a busy server, and half right after another process's, whatever the number of targets.
- * The order used before (A B C, then C B A) did that for two targets only: with three, the middle
- * one never followed itself, and its TTFT over 16-token prompts came out about 3 ms worse (median
- * of 4 runs +5.6 ms over raw, against +2.6 ms in 8 runs with two targets).
  *
  * <p>The turn order: in one order, each target always has the same place in a block and the same
- * neighbours. Session 16's A/B runs of two copies of our server found the copy in the middle place
- * faster in 8 of 12 runs, so the bench script changes the order from round to round: order
- * {@code k} starts the block {@code k mod n} targets later (A B C, B C A, C A B), and from
- * {@code k = n} on runs the targets in reverse (C B A, B A C, A C B). Over {@code n} rounds every
- * target takes every place once; over {@code 2n}, it also follows each other target.
+ * neighbours, and a place can favour its target, so the bench script changes the order from round
+ * to round (docs/DECISIONS.md, "Turn order"): order {@code k} starts the block {@code k mod n}
+ * targets later (A B C, B C A, C A B), and from {@code k = n} on runs the targets in reverse
+ * (C B A, B A C, A C B). Over {@code n} rounds every target takes every place once; over
+ * {@code 2n}, it also follows each other target.
  */
 public final class PairedRunner {
     /**

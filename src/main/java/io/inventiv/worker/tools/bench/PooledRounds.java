@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.DoublePredicate;
 
 /**
- * The per-round lines of several bench runs, pooled: on this machine one run's three rounds
- * cannot decide a target within about 5%, so the targets are judged on the median over every
+ * The per-round lines of several bench runs, pooled: one run's three rounds cannot decide a
+ * target that lies within the machine's noise, so the targets are judged on the median over every
  * round of several runs, with the bootstrap's 95% interval of that median and how many rounds
  * met the target. {@code bench-table DIR DIR...} prints it; docs/BENCHMARKS.md quotes it.
  */

@@ -37,8 +37,8 @@ public final class RawBindingDriver implements StreamDriver {
     /**
      * Loads the model (never closed: the binding's close frees almost nothing) exactly as the
      * server does, llama.cpp's console log off: loaded otherwise, on a thread that lives on, the
-     * binding runs about 25% slower at decode on 2 cores (see {@link LoadingThread}), and the
-     * baseline would flatter us. No logger callback is set, unlike the server.
+     * binding decodes slower (see {@link LoadingThread}), and the baseline would flatter us. No
+     * logger callback is set, unlike the server.
      */
     public static RawBindingDriver load(Path modelPath, int maxModelLen, int parallel, int threads, int nice,
             int promptTokens, BenchSampling sampling) throws Exception {

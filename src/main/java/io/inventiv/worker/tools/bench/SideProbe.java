@@ -103,8 +103,8 @@ public final class SideProbe implements LoadRunner.PhaseListener {
     /**
      * Spreads the paths evenly over the interval: each request comes after a pause, as from
      * independent monitors. Sent back to back, only the first found the connection idle on both
-     * sides and paid for waking it, so the order decided which path looked slower (measured:
-     * a fixed 33 KB answer took 0.36 ms at p50 when second and 1.00 ms when first, under load).
+     * sides and paid for waking it, so the order decided which path looked slower
+     * (docs/DECISIONS.md, "Side probes").
      */
     private void loop() {
         long slotNanos = intervalMillis * 1_000_000 / paths.size();

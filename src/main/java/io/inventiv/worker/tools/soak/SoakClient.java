@@ -46,14 +46,11 @@ final class SoakClient {
         try {
             if (random.nextInt(10) == 0) {
                 // The server must still be at work when the client vanishes, so that every drop
-                // shows up as exactly one abort. Alone on the machine, the tiny model writes 990
-                // tokens in about 330 ms, so the drop comes within 0.1 ms per requested token:
-                // before a third of the fastest generation. Dropped up to 300 ms after the
-                // headers, one request in 676 ended within the millisecond the server needs to
-                // see the disconnect, and was rightly counted as finished by the server. Drops
-                // are streamed: a whole answer notices a vanished client only at its next
-                // keep-alive space, up to half a second later, which no drop time can stay clear
-                // of (AdmissionIT covers that case).
+                // shows up as exactly one abort: the tiny model writes about 3 tokens a millisecond
+                // alone, so a drop within 0.1 ms per requested token comes before a third of the
+                // fastest generation. Drops are streamed: a whole answer notices a vanished client
+                // only at its next keep-alive space, up to half a second later, which no drop time
+                // can stay clear of (AdmissionIT covers that case).
                 int maxTokens = 1000 - prompt.tokens();
                 long dropAfterMillis = random.nextInt(Math.max(1, maxTokens / 10));
                 return sendAndDrop(body(prompt, maxTokens, true, true), prompt, dropAfterMillis);

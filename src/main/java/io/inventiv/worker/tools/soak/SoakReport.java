@@ -9,10 +9,8 @@ import java.util.Map;
 /** The soak's verdict: errors, memory drift after warm-up, and counters against the tally. */
 final class SoakReport {
     /**
-     * Memory settles during warm-up. Measured in three 10-minute runs: RSS takes one step of
-     * 18–20 MB somewhere between the first and third minute (cause not yet identified: the JIT's
-     * code cache or a malloc arena are the suspects), then grows by 1–2% over the next seven. So
-     * warm-up is three minutes, or a fifth of a longer run.
+     * Memory settles during warm-up, where RSS can take a one-time step in the first minutes, so
+     * warm-up is three minutes, or a fifth of a longer run (docs/DECISIONS.md, "Native heap trim").
      */
     private static final double WARM_UP_FRACTION = 0.2;
     private static final long MIN_WARM_UP_MILLIS = 180_000;
@@ -76,8 +74,8 @@ final class SoakReport {
             lines.add("| RSS drift | not judged: the run ends within 30 s of the 3-minute warm-up | |");
             return;
         }
-        // Two 5 s samples in a row differed by up to 24 MB here (measured), more than the limit;
-        // the medians of a minute at each end see a trend, not one sample's luck.
+        // Single samples can differ by more than the limit; the medians of a minute at each end see
+        // a trend, not one sample's luck (docs/DECISIONS.md, "Soak drift on minute medians").
         long window = Math.min(RSS_WINDOW_MILLIS, span / 3);
         long from = settled.getFirst()[0];
         long to = settled.getLast()[0];
