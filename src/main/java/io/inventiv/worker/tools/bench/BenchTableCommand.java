@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench-table", mixinStandardHelpOptions = true,
         description = "Combine bench JSON reports from a folder into one table with ratio columns; "
-                + "given several folders, pool their per-round ratios with the median's 95% interval.")
+                + "given several folders, pool their per-round ratios with the median's 95%% interval.")
 public final class BenchTableCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", arity = "1..*",
             description = "Folder of NAME.json reports and optional NAME.proc.json facts (one bench run).")

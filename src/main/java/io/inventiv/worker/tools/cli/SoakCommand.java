@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code soak}: a bounded reliability run against a child server process on loopback. */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Load a child server for a fixed time (mixed requests, 10% disconnects) and check "
+        description = "Load a child server for a fixed time (mixed requests, 10%% disconnects) and check "
                 + "errors, RSS drift and counters. Writes target/soak/soak.csv and summary.md.")
 public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--duration-s", defaultValue = "${env:SOAK_S:-600}",
