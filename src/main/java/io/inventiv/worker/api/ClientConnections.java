@@ -2,7 +2,7 @@ package io.inventiv.worker.api;
 
 /**
  * Closes a client's connection by the socket id its requests report. A stream's last resort
- * against a client that reads nothing (see {@link SseStream#blocked}); {@link SlowClientGuard}
+ * against a client that reads nothing (see {@link ClientDeparture}); {@link SlowClientGuard}
  * is the real one, since it already knows every connection.
  */
 @FunctionalInterface

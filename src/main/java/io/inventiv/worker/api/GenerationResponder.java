@@ -4,9 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.inventiv.worker.api.SseWriter.ClientGoneException;
 import io.inventiv.worker.api.protocol.CommonRequestFields;
-import io.inventiv.worker.api.protocol.Usage;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.PreparedPrompt;
@@ -16,9 +14,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Sends a running generation to its client, streamed or whole, and turns a vanished client into
- * a cancellation (like vLLM's {@code with_cancellation}): a slot must never keep generating for
- * nobody.
+ * Sends a running generation to its client, streamed ({@link SseStream} owns the frames) or whole;
+ * a client that leaves is noticed by its {@link ClientDeparture}, which cancels the generation.
  */
 final class GenerationResponder {
     /** How often an idle connection is probed: while queued, during prompt evaluation. */
@@ -32,80 +29,67 @@ final class GenerationResponder {
     private GenerationResponder() {
     }
 
-    /**
-     * Queues the request, then streams or sends the answer whole, as the request asked; usage
-     * goes into streams per the policy. A stream's text is written by the slot thread itself
-     * (see {@link SseStream}).
-     */
+    /** Queues the request, then streams or sends the answer whole, as the request asked. */
     static GenerationResult submitAndRespond(ServingContext serving, ServerRequest req, ServerResponse res,
             String requestId, PreparedPrompt prompt, ResponseShape shape, CommonRequestFields request)
             throws InterruptedException {
-        if (!request.stream()) {
-            return whole(res, serving.engine().submit(requestId, prompt, request.sampling()), shape);
-        }
         String socketId = req.socketId();
-        SseStream stream = new SseStream(res, shape, () -> serving.connections().close(socketId),
+        ClientDeparture departure = new ClientDeparture(() -> serving.connections().close(socketId),
                 serving.sendTimeout());
-        Generation generation = serving.engine().submit(requestId, prompt, request.sampling(), stream);
+        Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
+        departure.attach(generation);
+        if (!request.stream()) {
+            return whole(res, generation, shape, departure);
+        }
         boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
-        return stream(stream, generation, shape, usage);
+        return stream(new SseStream(res, shape, usage, departure), generation);
     }
 
-    /**
-     * Streams: first chunk, deltas, finish chunk, optional usage chunk, [DONE]. A failure after the
-     * headers went out becomes one error frame, then [DONE].
-     */
-    static GenerationResult stream(SseStream stream, Generation generation, ResponseShape shape,
-            boolean sendUsage) throws InterruptedException {
+    /** Streams the generation's events as they come; null when it did not finish for its client. */
+    static GenerationResult stream(SseStream stream, Generation generation) throws InterruptedException {
         try {
-            stream.begin();
+            stream.open();
             while (true) {
-                GenerationEvent event = generation.next();
-                switch (event) {
+                switch (generation.next()) {
                     case GenerationEvent.Quiet quiet -> stream.ping();
-                    // Only after a slow write: until then the slot thread writes the text itself.
                     case GenerationEvent.Delta delta -> stream.delta(delta.text());
                     case GenerationEvent.Finished finished -> {
-                        Object finish = shape.finishChunk(finished.result());
-                        if (sendUsage) {
-                            stream.last(finish, shape.usageChunk(Usage.of(finished.result())));
-                        } else {
-                            stream.last(finish);
-                        }
+                        stream.finish(finished.result());
                         return finished.result();
                     }
                     case GenerationEvent.Failed failed -> {
-                        stream.last(ApiErrors.body(internalError(failed.message())));
+                        stream.fail(failed.message());
                         return null;
                     }
                 }
             }
         } catch (ClientGoneException e) {
-            generation.cancel();
-            return null;
+            return null; // the departure has cancelled the generation
         } finally {
             stream.close();
         }
     }
 
     /** Collects the whole answer, then sends it as one JSON object. */
-    static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape)
-            throws InterruptedException {
+    static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape,
+            ClientDeparture departure) throws InterruptedException {
         StringBuilder text = new StringBuilder();
         long nextProbe = System.nanoTime() + WHOLE_RESPONSE_PROBE_AFTER_MILLIS * 1_000_000;
-        OutputStream committed = null;
+        OutputStream[] committed = {null};
         try {
             while (true) {
                 GenerationEvent event = generation.next();
                 // Probe on a clock, not on silence: tokens may keep coming for a client long gone.
                 if (System.nanoTime() >= nextProbe && !(event instanceof GenerationEvent.Finished)) {
-                    if (committed == null) {
-                        res.status(Status.OK_200);
-                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                        committed = res.outputStream();
-                    }
-                    committed.write(' ');
-                    committed.flush();
+                    departure.write(() -> {
+                        if (committed[0] == null) {
+                            res.status(Status.OK_200);
+                            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                            committed[0] = res.outputStream();
+                        }
+                        committed[0].write(' ');
+                        committed[0].flush();
+                    });
                     nextProbe = System.nanoTime() + PROBE_INTERVAL_MILLIS * 1_000_000;
                 }
                 switch (event) {
@@ -114,24 +98,24 @@ final class GenerationResponder {
                     case GenerationEvent.Delta delta -> text.append(delta.text());
                     case GenerationEvent.Finished finished -> {
                         byte[] body = Json.write(shape.fullResponse(text.toString(), finished.result()));
-                        send(res, committed, body);
+                        departure.write(() -> send(res, committed[0], body));
                         return finished.result();
                     }
                     case GenerationEvent.Failed failed -> {
                         ApiException error = internalError(failed.message());
-                        if (committed == null) {
+                        if (committed[0] == null) {
                             ApiErrors.send(res, error);
                         } else {
-                            send(res, committed, ApiErrors.body(error));
+                            departure.write(() -> send(res, committed[0], ApiErrors.body(error)));
                         }
                         return null;
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // Only writes can fail here, and only because the client closed the connection.
-            generation.cancel();
-            return null;
+        } catch (ClientGoneException e) {
+            return null; // the departure has cancelled the generation
+        } finally {
+            departure.done();
         }
     }
 

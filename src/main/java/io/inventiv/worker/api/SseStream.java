@@ -1,130 +1,106 @@
 package io.inventiv.worker.api;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import io.inventiv.worker.api.SseWriter.ClientGoneException;
-import io.inventiv.worker.engine.DeltaSink;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
+import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.engine.GenerationResult;
 
 /**
- * One streamed response, written by two threads: the request's thread opens and ends it and
- * pings the client while nothing happens; the slot thread writes the text of each token (see
- * {@code Generation}). Every write takes one lock, so events never interleave, and
- * whichever thread writes first sends the opening (the role chunk, or a ping that commits the
- * headers). Nothing is written before the first write, so a request refused at admission still
- * gets its JSON error.
- *
- * <p>A {@link ReentrantLock}, not {@code synchronized}: on Java 21 (the image's JVM) a virtual
- * thread that blocks in a socket write inside a monitor pins its carrier, and a few clients that
- * stopped reading would pin all of them.
+ * One streamed response, and the only place that knows the order of its frames:
+ * <pre>
+ *   open      headers, then the role chunk (chat) or a ": ping" comment (completions)
+ *   ping*     ": ping" while nothing happens
+ *   delta*    one content chunk per piece of text
+ *   finish    the chunk with finish_reason, the usage chunk (choices: []) when asked, [DONE]
+ *   | fail    one error frame ({"error":{...}}), [DONE]
+ * </pre>
+ * Nothing is written before {@link #open}, so a request refused at admission still gets its
+ * JSON error. Every write goes through the request's {@link ClientDeparture}. One thread, the
+ * request's own, writes a stream.
  */
-final class SseStream implements DeltaSink {
-    private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
+final class SseStream {
+    private enum State { NEW, OPEN, ENDED }
 
     private final ServerResponse res;
     private final ResponseShape shape;
     private final DeltaChunkTemplate deltas;
-    private final Runnable closeConnection;
-    private final long sendTimeoutNanos;
-    private final AtomicBoolean disconnected = new AtomicBoolean();
-    private final ReentrantLock lock = new ReentrantLock();
-    private SseWriter sse; // guarded by lock; created by the first write
-    private boolean closed; // guarded by lock
+    private final boolean sendUsage;
+    private final ClientDeparture departure;
+    private SseWriter sse;
+    private State state = State.NEW;
 
-    SseStream(ServerResponse res, ResponseShape shape, Runnable closeConnection, Duration sendTimeout) {
+    SseStream(ServerResponse res, ResponseShape shape, boolean sendUsage, ClientDeparture departure) {
         this.res = res;
         this.shape = shape;
         this.deltas = DeltaChunkTemplate.of(shape);
-        this.closeConnection = closeConnection;
-        this.sendTimeoutNanos = sendTimeout.toNanos();
+        this.sendUsage = sendUsage;
+        this.departure = departure;
     }
 
-    /** Commits the headers, so the client knows it was admitted; once only. */
-    void begin() throws ClientGoneException {
-        locked(sse -> {
+    /** Commits the headers, so the client knows it was admitted; the first frame goes with them. */
+    void open() throws ClientGoneException {
+        if (state != State.NEW) {
+            return;
+        }
+        state = State.OPEN;
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        Object first = shape.firstChunk();
+        departure.write(() -> {
+            sse = new SseWriter(res.outputStream());
+            if (first != null) {
+                sse.data(Json.write(first));
+            } else {
+                sse.ping();
+            }
         });
     }
 
-    /** A comment line: keeps proxies from timing out, and reveals a client that has left. */
     void ping() throws ClientGoneException {
-        locked(SseWriter::ping);
+        requireOpen();
+        departure.write(sse::ping);
     }
 
-    /** One content chunk carrying {@code text}. */
     void delta(String text) throws ClientGoneException {
-        byte[] chunk = deltas.render(text); // outside the lock: the other thread need not wait for it
-        locked(sse -> sse.data(chunk));
+        requireOpen();
+        byte[] chunk = deltas.render(text);
+        departure.write(() -> sse.data(chunk));
     }
 
-    /** The last events and [DONE], in one flush (see {@link SseWriter#lastEvents}). */
-    void last(Object... payloads) throws ClientGoneException {
-        locked(sse -> sse.lastEvents(payloads));
-    }
-
-    /** What one thread writes while it holds the lock. */
-    @FunctionalInterface
-    private interface Write {
-        void to(SseWriter sse) throws ClientGoneException;
-    }
-
-    /** Under the lock: the opening first if nobody wrote it yet, then {@code write}. */
-    private void locked(Write write) throws ClientGoneException {
-        lock.lock();
-        try {
-            if (closed) {
-                throw new ClientGoneException(null);
-            }
-            if (sse == null) {
-                sse = new SseWriter(res);
-                Object first = shape.firstChunk();
-                if (first != null) {
-                    sse.data(first);
-                } else {
-                    sse.ping();
-                }
-            }
-            write.to(sse);
-        } finally {
-            lock.unlock();
+    /** The finish chunk, the usage chunk if the stream sends one, and [DONE], in one flush. */
+    void finish(GenerationResult result) throws ClientGoneException {
+        requireOpen();
+        state = State.ENDED;
+        byte[] finish = Json.write(shape.finishChunk(result));
+        if (sendUsage) {
+            byte[] usage = Json.write(shape.usageChunk(Usage.of(result)));
+            departure.write(() -> sse.dataThenDone(finish, usage));
+        } else {
+            departure.write(() -> sse.dataThenDone(finish));
         }
     }
 
-    /** Ends the response; later writes fail as if the client had left. */
+    /** A failure after the headers went out: one error frame, then [DONE]. */
+    void fail(String message) throws ClientGoneException {
+        requireOpen();
+        state = State.ENDED;
+        byte[] error = ApiErrors.body(new ApiException(Status.INTERNAL_SERVER_ERROR_500, message, null, null));
+        departure.write(() -> sse.dataThenDone(error));
+    }
+
+    /** Ends the response, however it went. */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-            if (sse != null) {
-                sse.close();
-            }
-        } finally {
-            lock.unlock();
+        state = State.ENDED;
+        if (sse != null) {
+            sse.close();
         }
+        departure.done();
     }
 
-    /** The slot thread's write. */
-    @Override
-    public boolean write(String text) {
-        try {
-            delta(text);
-            return true;
-        } catch (ClientGoneException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Like a web server's send timeout (nginx's send_timeout): a client that has accepted nothing
-     * for that long, with the socket buffers full, is disconnected, so that the slot it holds
-     * comes free. The blocked write then fails and the generation is cancelled.
-     */
-    @Override
-    public void blocked(long blockedNanos) {
-        if (blockedNanos >= sendTimeoutNanos && disconnected.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "closing a streaming connection: its client accepted nothing for "
-                    + blockedNanos / 1_000_000 + " ms (SEND_TIMEOUT_S)");
-            closeConnection.run();
+    private void requireOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("stream frame out of order: the stream is " + state);
         }
     }
 }

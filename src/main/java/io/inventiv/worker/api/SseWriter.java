@@ -1,16 +1,13 @@
 package io.inventiv.worker.api;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Server-sent events written by hand as {@code data: <json>\n\n}, because Helidon's SseSink
- * drops the space after the colon that OpenAI clients and the control plane's proxy expect.
- * Every write is flushed; a failed write means the client is gone.
+ * drops the space after the colon that OpenAI clients and the control plane's proxy expect. The
+ * bytes only: which event comes when is {@link SseStream}'s business. Every call flushes once.
  */
 final class SseWriter {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -20,40 +17,33 @@ final class SseWriter {
 
     private final OutputStream out;
 
-    SseWriter(ServerResponse res) {
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        this.out = res.outputStream();
+    SseWriter(OutputStream out) {
+        this.out = out;
     }
 
-    /** Writes one event with a one-line JSON payload. */
-    void data(Object payload) throws ClientGoneException {
-        write(DATA, json(payload), END);
+    /** One event whose payload is one line of JSON. */
+    void data(byte[] json) throws IOException {
+        write(DATA, json, END);
     }
 
     /** A comment line: keeps proxies from timing out, and reveals a client that has left. */
-    void ping() throws ClientGoneException {
+    void ping() throws IOException {
         write(PING);
     }
 
     /**
      * The last events of a stream, then [DONE], in one flush: one socket write and one wake-up of
-     * the client instead of one per event, while the next request may already be starting.
+     * the client instead of one per event.
      */
-    void lastEvents(Object... payloads) throws ClientGoneException {
-        byte[][] parts = new byte[3 * payloads.length + 1][];
-        for (int i = 0; i < payloads.length; i++) {
+    void dataThenDone(byte[]... jsons) throws IOException {
+        byte[][] parts = new byte[3 * jsons.length + 1][];
+        for (int i = 0; i < jsons.length; i++) {
             parts[3 * i] = DATA;
-            parts[3 * i + 1] = json(payloads[i]);
+            parts[3 * i + 1] = jsons[i];
             parts[3 * i + 2] = END;
         }
         parts[parts.length - 1] = DONE;
         write(parts);
-    }
-
-    /** A payload that is already JSON bytes goes as is; anything else is serialized. */
-    private static byte[] json(Object payload) {
-        return payload instanceof byte[] bytes ? bytes : Json.write(payload);
     }
 
     void close() {
@@ -64,24 +54,10 @@ final class SseWriter {
         }
     }
 
-    private void write(byte[]... parts) throws ClientGoneException {
-        try {
-            for (byte[] part : parts) {
-                out.write(part);
-            }
-            out.flush();
-        } catch (IOException | UncheckedIOException e) {
-            throw new ClientGoneException(e);
-        } catch (RuntimeException e) {
-            // Helidon reports a closed socket with its own unchecked exceptions.
-            throw new ClientGoneException(e);
+    private void write(byte[]... parts) throws IOException {
+        for (byte[] part : parts) {
+            out.write(part);
         }
-    }
-
-    /** The client closed the connection; the generation must be cancelled. */
-    static final class ClientGoneException extends Exception {
-        ClientGoneException(Throwable cause) {
-            super(cause);
-        }
+        out.flush();
     }
 }

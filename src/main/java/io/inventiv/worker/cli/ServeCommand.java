@@ -93,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
     private int drainTimeoutSeconds;
 
     @Option(names = "--send-timeout-s", defaultValue = "${env:SEND_TIMEOUT_S:-30}",
-            description = "Close a stream whose client accepts nothing for this long, freeing its slot "
+            description = "Close a connection whose client accepts nothing of its response for this long "
                     + "(env SEND_TIMEOUT_S, default ${DEFAULT-VALUE}).")
     private int sendTimeoutSeconds;
 

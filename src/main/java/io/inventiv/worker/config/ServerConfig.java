@@ -26,8 +26,8 @@ import java.util.List;
  * @param faultTokenDelayMillis fault injection: extra delay per generated token (0 = off)
  * @param apiKey            bearer key required on the model routes, or null for none
  * @param drainTimeoutSeconds how long SIGTERM waits for accepted requests before exiting
- * @param sendTimeoutSeconds how long a stream waits for a client that accepts nothing (its socket
- *                          buffers full) before closing the connection and freeing the slot
+ * @param sendTimeoutSeconds how long a response waits for a client that accepts nothing (its
+ *                          socket buffers full) before the connection is closed
  * @param logLevel          error, warn, info or debug; debug also shows llama.cpp's own log
  */
 public record ServerConfig(

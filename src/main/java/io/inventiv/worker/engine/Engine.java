@@ -106,18 +106,10 @@ public final class Engine {
      * {@link EngineException} when it is invalid or when the queue is full.
      */
     public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
-        return submit(requestId, prompt, sampling, null);
-    }
-
-    /**
-     * As {@link #submit(String, PreparedPrompt, SamplingRequest)}, with the text written to
-     * {@code sink} by the slot thread (see {@link Generation}) instead of queued as events.
-     */
-    public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling, DeltaSink sink) {
         SamplingDefaults.validate(sampling);
         int maxTokens = budget.completionBudget(prompt.length(), sampling.maxTokens());
         Generation generation = new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens),
-                sampling.stop(), scheduler, sink);
+                sampling.stop(), scheduler);
         scheduler.admit(generation);
         QuietTicker.watch(generation);
         return generation;

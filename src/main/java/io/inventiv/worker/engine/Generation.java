@@ -9,17 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One admitted request, from the queue to its last token. The serving thread reads
  * {@link #next} for events and calls {@link #cancel()} when its client goes away; a slot
- * worker produces the events.
- *
- * <p>A streamed generation may also have a {@link DeltaSink}: then the slot thread writes each
- * token's text to the client itself, and the serving thread wakes only for the end (and for
- * {@link GenerationEvent.Quiet} while nothing comes). Handing every token to the serving thread
- * cost one more wake-up per token, and on a machine whose cores llama.cpp keeps busy that was
- * about 3% of one stream's decode speed (docs/BENCHMARKS-HISTORY.md, "Session 9"). The
- * hand-off stays for the rest of a stream as soon as one write is slow
- * ({@link #SLOW_WRITE_MILLIS}): a client that reads slowly then costs its own connection's time,
- * not the slot's. A client that reads nothing at all blocks the write until the sink disconnects
- * it ({@link DeltaSink#blocked}).
+ * worker produces the events. The slot thread never writes to a client itself: a slow client
+ * costs its own request's thread, never a slot (docs/DECISIONS.md, "Hand-off to the request's
+ * thread").
  */
 public final class Generation {
     /** How long a generation may be silent before its consumer gets a {@link GenerationEvent.Quiet}. */
@@ -38,25 +30,14 @@ public final class Generation {
     private final Scheduler scheduler;
     /** Tokens this generation holds in its slot; written by its slot thread only. */
     private long heldTokens;
-    /** Where the slot thread writes text itself, or null: every delta is an event. */
-    private final DeltaSink sink;
-    /** Set by the slot thread after a slow or failed write: from then on deltas are events. */
-    private boolean handOff;
-    /** When the slot thread's current write to the sink began; 0 while it is not writing. */
-    private volatile long writingSince;
-
-    /** A write that takes longer than this means the client reads slowly (or not at all). */
-    static final long SLOW_WRITE_MILLIS = 100;
 
     Generation(String requestId, PreparedPrompt prompt, NativeSampling sampling, List<String> stops,
-            Scheduler scheduler, DeltaSink sink) {
+            Scheduler scheduler) {
         this.requestId = requestId;
         this.prompt = prompt;
         this.sampling = sampling;
         this.stops = stops;
         this.scheduler = scheduler;
-        this.sink = sink;
-        this.handOff = sink == null;
     }
 
     public String requestId() {
@@ -81,19 +62,10 @@ public final class Generation {
         return events.take();
     }
 
-    /**
-     * The ticker's check: false once the generation has ended and needs no more watching. A
-     * write blocked in the sink is reported to it instead: the serving thread could not ping
-     * its client meanwhile anyway.
-     */
+    /** The ticker's check: false once the generation has ended and needs no more watching. */
     boolean nudgeIfQuiet(long now, long quietNanos) {
         if (ended) {
             return false;
-        }
-        long writing = writingSince;
-        if (writing != 0) {
-            sink.blocked(now - writing);
-            return true;
         }
         if (now - lastEventAt >= quietNanos && events.isEmpty()) {
             lastEventAt = now;
@@ -138,30 +110,6 @@ public final class Generation {
 
     long heldTokens() {
         return heldTokens;
-    }
-
-    /** New text from the slot thread: written to the sink, or queued for the serving thread. */
-    void emitText(String text) {
-        if (handOff) {
-            emit(new GenerationEvent.Delta(text));
-            return;
-        }
-        long start = System.nanoTime();
-        writingSince = start;
-        boolean written;
-        try {
-            written = sink.write(text);
-        } finally {
-            writingSince = 0;
-        }
-        long end = System.nanoTime();
-        lastEventAt = end;
-        if (!written) {
-            handOff = true;
-            cancel(); // the slot thread sees it before its next token
-        } else if (end - start > SLOW_WRITE_MILLIS * 1_000_000) {
-            handOff = true;
-        }
     }
 
     void emit(GenerationEvent event) {

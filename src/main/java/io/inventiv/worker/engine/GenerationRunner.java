@@ -131,7 +131,7 @@ final class GenerationRunner {
 
     private static void emitText(Generation generation, String text) {
         if (!text.isEmpty()) {
-            generation.emitText(text);
+            generation.emit(new GenerationEvent.Delta(text));
         }
     }
 

@@ -24,7 +24,7 @@ class GenerationQuietTest {
 
     private static Generation generation() {
         return new Generation("test", new PreparedPrompt(new int[] {1, 2}),
-                new NativeSampling(4, 0, 1, 1, 0, 0, 0, 1, true, null), List.of(), null, null);
+                new NativeSampling(4, 0, 1, 1, 0, 0, 0, 1, true, null), List.of(), null);
     }
 
     @Test

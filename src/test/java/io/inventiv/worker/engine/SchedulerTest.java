@@ -65,7 +65,7 @@ class SchedulerTest {
 
     private static Generation generation(String id, int maxTokens, Scheduler scheduler) {
         return new Generation(id, new PreparedPrompt(new int[] {1, 2, 3}),
-                new NativeSampling(maxTokens, 0, 1, 1, 0, 0, 0, 1, true, 7), List.of(), scheduler, null);
+                new NativeSampling(maxTokens, 0, 1, 1, 0, 0, 0, 1, true, 7), List.of(), scheduler);
     }
 
     private static GenerationResult awaitEnd(Generation generation) throws InterruptedException {

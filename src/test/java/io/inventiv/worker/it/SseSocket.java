@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,16 @@ final class SseSocket implements AutoCloseable {
     private final BufferedReader reader;
 
     SseSocket(URI base, String path, String json) throws IOException {
-        socket = new Socket(base.getHost(), base.getPort());
+        this(base, path, json, 0);
+    }
+
+    /** With {@code receiveBufferBytes} &gt; 0, a small window: a client that stops reading fills it soon. */
+    SseSocket(URI base, String path, String json, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, or the window is already agreed
+        }
+        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()));
         socket.setSoTimeout(30_000);
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
