@@ -114,7 +114,7 @@ compose-config: ## Check docker-compose.mock-runtime-real.yml with `docker-compo
 	  && echo "docker-compose.mock-runtime-real.yml: valid, and refuses to start without INSTANCE_ID"
 
 native-cuda: ## Build libjllama with CUDA from java-llama.cpp v4.2.0 (see native/README.md; needs nvcc and sources)
-	@[ -x native/build-cuda.sh ] || { echo "error: native/build-cuda.sh is not there yet (issue 4, CUDA part)" >&2; exit 1; }
+	@[ -x native/build-cuda.sh ] || { echo "error: native/build-cuda.sh is missing; see native/README.md for the CUDA build" >&2; exit 1; }
 	native/build-cuda.sh
 
 clean: ## Remove build output

@@ -7,11 +7,10 @@ import java.util.Arrays;
 /**
  * The bytes of one stream's content chunks. Within a stream these chunks differ only in their
  * text, so the chunk is serialized once, with a marker where the text goes, and each token then
- * costs one JSON string escape (Jackson's own) and a copy. A full Jackson serialization per token
- * was about a fifth of the request thread's CPU per token (async-profiler, 1 stream); on 2 cores
- * every such cycle is taken from llama.cpp's threads. The bytes are the same as
+ * costs one JSON string escape (Jackson's own) and a copy instead of a full serialization
+ * (docs/DECISIONS.md, "Per-token and per-request cuts"). The bytes are the same as
  * {@code Json.write(shape.deltaChunk(text))}; when the marker does not appear exactly once (a
- * model name containing it), every chunk is serialized whole, as before.
+ * model name containing it), every chunk is serialized whole.
  */
 final class DeltaChunkTemplate {
     private static final String MARKER = "@@worker-llamacpp-delta-text@@";

@@ -10,15 +10,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Wakes the consumer of every generation that has been silent for {@link #QUIET_MILLIS}, with a
  * {@link GenerationEvent.Quiet}, so that it can probe its client while the request waits for a
- * slot or its prompt is evaluated. One thread does it for all generations.
- *
- * <p>Why not a timed wait in each consumer: a timed park on a virtual thread arms and disarms a
- * timer in the JDK's delay scheduler, and that wakes the scheduler's thread about twice per
- * token (measured: 249 wake-ups while one request generated 131 tokens). On a small machine each
- * wake-up is taken from llama.cpp's threads. This ticker wakes 4 times a second, whatever the
- * token rate, and not at all while no generation is watched: each wake-up costs about 0.3 ms of
- * CPU on a busy 2-core machine (async-profiler), most of it in the timed wait itself. So a silent
- * generation is noticed after 250 to 500 ms.
+ * slot or its prompt is evaluated. One thread does it for all generations, 4 times a second and
+ * only while one is watched, because a timed wait per token would wake the JDK's delay scheduler
+ * about twice per token, each wake-up taken from llama.cpp's threads (docs/DECISIONS.md, "Quiet
+ * ticker"). So a silent generation is noticed after 250 to 500 ms.
  */
 final class QuietTicker {
     static final long QUIET_MILLIS = 250;
