@@ -22,11 +22,14 @@ final class SoakReport {
     private final Map<String, Double> after;
     private final List<long[]> rss;
     private final long durationMillis;
+    private final MemoryTrace.Change memory;
     private final List<String> failures = new ArrayList<>();
     private final List<String> lines = new ArrayList<>();
 
+    /** {@code memory}: the breakdown after warm-up and at the end, or null if the run was too short. */
     SoakReport(SoakTally tally, Map<String, Double> before, Map<String, Double> after, List<long[]> rss,
-            long durationMillis) {
+            long durationMillis, MemoryTrace.Change memory) {
+        this.memory = memory;
         this.tally = tally;
         this.before = before;
         this.after = after;
@@ -66,8 +69,13 @@ final class SoakReport {
         checkRss();
     }
 
+    /** When the warm-up ends, in ms since the load began. */
+    static long warmUpEndsMillis(long durationMillis) {
+        return Math.max((long) (durationMillis * WARM_UP_FRACTION), MIN_WARM_UP_MILLIS);
+    }
+
     private void checkRss() {
-        long warmUpEnds = Math.max((long) (durationMillis * WARM_UP_FRACTION), MIN_WARM_UP_MILLIS);
+        long warmUpEnds = warmUpEndsMillis(durationMillis);
         List<long[]> settled = rss.stream().filter(s -> s[0] >= warmUpEnds).toList();
         long span = settled.isEmpty() ? 0 : settled.getLast()[0] - settled.getFirst()[0];
         if (span < 30_000) {
@@ -87,7 +95,8 @@ final class SoakReport {
                 "| RSS after warm-up → end (medians of %d s at each end) | %.1f MB → %.1f MB | drift %+.2f%% (peak %.1f MB) |",
                 window / 1000, base / 1024.0, end / 1024.0, drift * 100, peak / 1024.0));
         if (drift > MAX_RSS_DRIFT) {
-            failures.add(String.format(Locale.ROOT, "RSS drifted %+.2f%% after warm-up (limit 5%%)", drift * 100));
+            failures.add(String.format(Locale.ROOT, "RSS drifted %+.2f%% after warm-up (limit 5%%); grew most: %s",
+                    drift * 100, memory == null ? "not broken down (run too short)" : memory.largestGrowth()));
         }
     }
 
@@ -121,6 +130,12 @@ final class SoakReport {
         text.append("| check | clients | server |\n|---|---|---|\n");
         lines.forEach(line -> text.append(line).append('\n'));
         text.append("| SIGTERM → exit code 0 | ").append(exitedCleanly ? "yes" : "NO").append(" | |\n\n");
+        if (memory != null) {
+            text.append(memory.heading()).append(" (memory.csv has every minute):\n\n");
+            text.append("| kind | after warm-up | end | change |\n|---|---|---|---|\n");
+            memory.rows().forEach(row -> text.append(row).append('\n'));
+            text.append('\n');
+        }
         text.append(failures.isEmpty() && exitedCleanly ? "PASSED\n" : "FAILED:\n");
         failures.forEach(failure -> text.append("- ").append(failure).append('\n'));
         return text.toString();

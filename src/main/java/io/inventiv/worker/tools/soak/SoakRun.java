@@ -59,11 +59,15 @@ public final class SoakRun {
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitHealthy(base, server);
             List<SoakPrompt> prompts = measurePrompts(base);
-            SoakSampler sampler = new SoakSampler(base, server.pid(), outputFolder.resolve("soak.csv"));
+            MemoryTrace memory = new MemoryTrace(server.pid(), MemoryTrace.jcmdBesideThisJava(), outputFolder,
+                    SoakReport.warmUpEndsMillis(durationMillis));
+            SoakSampler sampler = new SoakSampler(base, server.pid(), outputFolder.resolve("soak.csv"), memory);
             Map<String, Double> before = sampler.scrape();
             SoakTally tally = load(base, prompts, sampler);
             Map<String, Double> after = sampler.awaitIdle();
-            SoakReport report = new SoakReport(tally, before, after, sampler.rssSamples(), durationMillis);
+            sampler.sampleMemory();
+            SoakReport report = new SoakReport(tally, before, after, sampler.rssSamples(), durationMillis,
+                    memory.change());
             server.destroy(); // SIGTERM: the server drains and exits with 0
             boolean exitedCleanly = server.waitFor(60, TimeUnit.SECONDS) && server.exitValue() == 0;
             String summary = report.summary(exitedCleanly, model);
@@ -81,6 +85,8 @@ public final class SoakRun {
         command.addAll(jvmOptions);
         // Then a fixed, pre-touched heap (the later flag wins): RSS moves only if memory really leaks.
         command.addAll(List.of("-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch"));
+        // The JVM's own memory by category, for the report's breakdown (MemoryTrace).
+        command.add("-XX:NativeMemoryTracking=summary");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)

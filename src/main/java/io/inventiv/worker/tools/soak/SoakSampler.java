@@ -26,11 +26,13 @@ final class SoakSampler {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final long startMillis = System.currentTimeMillis();
     private final List<long[]> rss = new ArrayList<>(); // {elapsed ms, rss kB}
+    private final MemoryTrace memory;
 
-    SoakSampler(URI base, long pid, Path csv) throws IOException {
+    SoakSampler(URI base, long pid, Path csv, MemoryTrace memory) throws IOException {
         this.base = base;
         this.pid = pid;
         this.csv = csv;
+        this.memory = memory;
         Files.writeString(csv, "elapsed_s,rss_mb,running,waiting,client_requests,aborts\n");
     }
 
@@ -51,6 +53,7 @@ final class SoakSampler {
             long rssKb = residentKilobytes();
             long elapsed = System.currentTimeMillis() - startMillis;
             rss.add(new long[] {elapsed, rssKb});
+            memory.maybeSample(elapsed);
             Map<String, Double> metrics = scrape();
             Files.writeString(csv, String.format(java.util.Locale.ROOT, "%.1f,%.1f,%.0f,%.0f,%d,%.0f%n",
                     elapsed / 1000.0, rssKb / 1024.0, gauge(metrics, "vllm:num_requests_running"),
@@ -76,6 +79,12 @@ final class SoakSampler {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The last breakdown, when the load is over. */
+    void sampleMemory() throws IOException, InterruptedException {
+        memory.sample(System.currentTimeMillis() - startMillis);
+        memory.writeNativeMemoryDiff();
     }
 
     List<long[]> rssSamples() {

@@ -42,15 +42,15 @@ class SoakReportTest {
     @Test
     void agreeingCountersAndFlatMemoryPass() {
         SoakReport report = new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS,
-                DURATION);
+                DURATION, null);
         assertTrue(report.passed(), report.summary(true, Path.of("m.gguf")));
     }
 
     @Test
     void aMissingAbortOrATokenMismatchFails() {
-        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 2, 0, 3, 30, 20), FLAT_RSS, DURATION)
+        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 2, 0, 3, 30, 20), FLAT_RSS, DURATION, null)
                 .passed());
-        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 31, 20), FLAT_RSS, DURATION)
+        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 31, 20), FLAT_RSS, DURATION, null)
                 .passed());
     }
 
@@ -58,8 +58,29 @@ class SoakReportTest {
     void memoryGrowingAfterWarmUpFails() {
         List<long[]> growing = List.of(new long[] {0, 90_000}, new long[] {180_000, 100_000},
                 new long[] {600_000, 110_000});
-        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), growing, DURATION)
+        assertFalse(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), growing, DURATION, null)
                 .passed());
+    }
+
+    @Test
+    void aDriftFailureSaysWhichKindOfMemoryGrewAndTheReportListsThem() {
+        List<long[]> growing = List.of(new long[] {0, 90_000}, new long[] {180_000, 100_000},
+                new long[] {600_000, 110_000});
+        MemoryTrace.Change change = new MemoryTrace.Change(
+                new MemoryTrace.Point(180_000, new MemoryBreakdown(java.util.Map.of("rss", 100_000L,
+                        "rss.anonymous", 60_000L, "rss.model", 30_000L, "malloc.in-use", 20_000L, "malloc.arenas", 4L,
+                        "jvm.thread", 2_000L))),
+                new MemoryTrace.Point(600_000, new MemoryBreakdown(java.util.Map.of("rss", 110_000L,
+                        "rss.anonymous", 69_000L, "rss.model", 30_000L, "malloc.in-use", 28_000L, "malloc.arenas", 6L,
+                        "jvm.thread", 3_024L))));
+        SoakReport report = new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), growing,
+                DURATION, change);
+        assertFalse(report.passed());
+        String summary = report.summary(true, Path.of("m.gguf"));
+        assertTrue(summary.contains("grew most: rss.anonymous +8.8 MB, malloc.in-use +7.8 MB, jvm.thread +1.0 MB"),
+                summary);
+        assertTrue(summary.contains("| malloc.arenas | 4 | 6 | +2 |"), summary);
+        assertTrue(summary.contains("| rss.model | 29.3 MB | 29.3 MB | +0.0 MB |"), summary);
     }
 
     @Test
@@ -70,7 +91,7 @@ class SoakReportTest {
             jittery.add(new long[] {at, cycle[jittery.size() % 3]});
         }
         jittery.add(new long[] {600_000, 110_000}); // +10% over the first sample, alone
-        assertTrue(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), jittery, DURATION)
+        assertTrue(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), jittery, DURATION, null)
                 .passed());
     }
 
@@ -78,7 +99,7 @@ class SoakReportTest {
     void growthDuringTheWarmUpDoesNotCount() {
         List<long[]> warming = List.of(new long[] {0, 50_000}, new long[] {150_000, 90_000},
                 new long[] {180_000, 100_000}, new long[] {600_000, 102_000});
-        assertTrue(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), warming, DURATION)
+        assertTrue(new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), warming, DURATION, null)
                 .passed());
     }
 
@@ -86,7 +107,7 @@ class SoakReportTest {
     void clientErrorsFail() {
         SoakTally tally = tally();
         tally.add(new Outcome(500, false, null, 0, 0, null));
-        assertFalse(new SoakReport(tally, metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS, DURATION)
+        assertFalse(new SoakReport(tally, metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS, DURATION, null)
                 .passed());
     }
 }
