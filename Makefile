@@ -96,9 +96,9 @@ bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN
 llama-server: ## Build llama.cpp's llama-server (b4980, via npm's node-llama-cpp 3.7.0) for `make bench LLAMA_SERVER_BIN=...`
 	@bash scripts/build-llama-server.sh
 
-soak: build ## Reliability run: 8 clients, 10% disconnects, for SOAK_S seconds (default 600); report in target/soak
+soak: build ## Reliability run: 8 clients, 10% disconnects, SOAK_S seconds (default 600), SOAK_MODEL (default: the tiny fixture); report in target/soak
 	$(NEED_JDK)
-	$(TOOLS) soak
+	$(TOOLS) soak $(if $(SOAK_MODEL),--model $(SOAK_MODEL))
 
 docker-build: ## Build $(IMAGE) with buildx; PLATFORMS=linux/amd64,linux/arm64 PUSH=1 for a multi-arch push
 	docker buildx build -f Dockerfile.llamacpp -t $(IMAGE) $(if $(PLATFORMS),--platform $(PLATFORMS)) $(if $(PUSH),--push,--load) \

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * What a process's memory is made of, read from outside it, in kB:
  * <ul>
  *   <li>{@code rss.*}: resident memory by kind of mapping, from /proc/PID/smaps (they add up to
- *       the RSS);</li>
+ *       the RSS). Anonymous mappings of {@value #LARGE_MAPPING_KB} kB or more are counted apart:
+ *       the Java heap, and the buffers llama.cpp allocates whole (KV cache, compute and output
+ *       buffers), whose pages become resident as they are first used;</li>
  *   <li>{@code malloc.*}: glibc's heaps, from its malloc_info (through {@code jcmd
  *       System.native_heap_info}): what the arenas hold from the system, what of it is free, what
  *       large blocks are mapped on their own, and how many arenas there are (a count, not kB);</li>
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  */
 record MemoryBreakdown(Map<String, Long> kilobytes) {
     static final String ARENAS = "malloc.arenas";
+    static final long LARGE_MAPPING_KB = 32 * 1024;
 
     private static final Pattern SMAPS_HEADER = Pattern.compile("^[0-9a-f]+-[0-9a-f]+ \\S+ \\S+ \\S+ \\S+\\s*(.*)$");
     private static final Pattern MALLOC_TOTAL = Pattern.compile(
@@ -50,7 +53,8 @@ record MemoryBreakdown(Map<String, Long> kilobytes) {
     /** Resident kB by kind of mapping. */
     static Map<String, Long> smaps(String smaps) {
         Map<String, Long> rss = new LinkedHashMap<>();
-        for (String kind : List.of("model", "libraries", "jvm-files", "other-files", "brk-heap", "stacks", "anonymous")) {
+        for (String kind : List.of("model", "libraries", "jvm-files", "other-files", "brk-heap", "stacks",
+                "anonymous-large", "anonymous")) {
             rss.put("rss." + kind, 0L);
         }
         String kind = "anonymous";
@@ -58,6 +62,9 @@ record MemoryBreakdown(Map<String, Long> kilobytes) {
             Matcher header = SMAPS_HEADER.matcher(line);
             if (header.matches()) {
                 kind = kindOf(header.group(1).trim());
+            } else if (line.startsWith("Size:") && kind.equals("anonymous")
+                    && Long.parseLong(line.replaceAll("[^0-9]", "")) >= LARGE_MAPPING_KB) {
+                kind = "anonymous-large";
             } else if (line.startsWith("Rss:")) {
                 rss.merge("rss." + kind, Long.parseLong(line.replaceAll("[^0-9]", "")), Long::sum);
             }

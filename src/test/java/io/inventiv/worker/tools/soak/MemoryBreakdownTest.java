@@ -23,6 +23,7 @@ class MemoryBreakdownTest {
                 .findFirst().orElseThrow();
         assertTrue(Math.abs(kernel - sum) < kernel / 10, "smaps " + sum + " kB, status " + kernel + " kB");
         assertTrue(rss.get("rss.libraries") > 0 && rss.get("rss.jvm-files") > 0 && rss.get("rss.anonymous") > 0, rss.toString());
+        assertTrue(rss.get("rss.anonymous-large") > 0, "the Java heap is one large mapping: " + rss);
     }
 
     @Test
