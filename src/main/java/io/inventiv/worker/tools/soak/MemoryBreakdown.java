@@ -159,16 +159,28 @@ record MemoryBreakdown(Map<String, Long> kilobytes) {
         return jvm;
     }
 
-    /** What {@code jcmd PID command...} prints; empty if it does not answer within 30 s. */
-    static String jcmd(Path jcmd, long pid, String... command) throws IOException, InterruptedException {
+    /**
+     * What {@code jcmd PID command...} prints, or nothing when jcmd cannot run or does not answer
+     * within 30 s: the breakdown then lacks those kinds, and the soak goes on.
+     */
+    static String jcmd(Path jcmd, long pid, String... command) throws InterruptedException {
         List<String> args = new java.util.ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
         args.addAll(List.of(command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        try {
+            Path output = Files.createTempFile("jcmd-", ".txt");
+            try {
+                Process process = new ProcessBuilder(args).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).start();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return "";
+                }
+                return Files.readString(output, StandardCharsets.UTF_8);
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
             return "";
         }
-        return new String(output, StandardCharsets.UTF_8);
     }
 }

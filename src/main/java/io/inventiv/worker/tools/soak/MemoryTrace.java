@@ -130,7 +130,7 @@ final class MemoryTrace {
         }
     }
 
-    private String jcmd(String... command) throws IOException, InterruptedException {
+    private String jcmd(String... command) throws InterruptedException {
         return MemoryBreakdown.jcmd(jcmd, pid, command);
     }
 }

@@ -58,6 +58,14 @@ class MemoryBreakdownTest {
     }
 
     @Test
+    void withoutJcmdTheResidentBreakdownStillComes() throws Exception {
+        Map<String, Long> kb = MemoryBreakdown.read(PID, Path.of("/nonexistent/jcmd")).kilobytes();
+        assertTrue(kb.get("rss") > 0, kb.toString());
+        assertTrue(kb.keySet().stream().noneMatch(key -> key.startsWith("malloc.") || key.startsWith("jvm.")),
+                kb.toString());
+    }
+
+    @Test
     void withoutTrackingThereIsNoJvmBreakdown() {
         assertEquals(Map.of(), MemoryBreakdown.nativeMemoryTracking("12345:\nNative memory tracking is not enabled\n"));
     }
