@@ -35,6 +35,8 @@ final class ClientDeparture {
     private volatile Generation generation;
     /** When the write in progress began; 0 while none is. */
     private volatile long writingSince;
+    /** Whether the send-timeout watch knows this request; only the request's thread writes. */
+    private boolean watched;
 
     /** {@code closeConnection} closes this client's socket, which fails a blocked write. */
     ClientDeparture(Runnable closeConnection, Duration sendTimeout) {
@@ -61,7 +63,10 @@ final class ClientDeparture {
         if (gone.get()) {
             throw new ClientGoneException(null);
         }
-        SendTimeoutWatch.SHARED.watch(this);
+        if (!watched) {
+            watched = true;
+            SendTimeoutWatch.SHARED.watch(this);
+        }
         writingSince = System.nanoTime();
         try {
             write.run();
@@ -121,12 +126,10 @@ final class ClientDeparture {
         private ScheduledFuture<?> ticking; // guarded by this
 
         void watch(ClientDeparture departure) {
-            if (watched.add(departure)) {
-                synchronized (this) {
-                    if (ticking == null) {
-                        ticking = timer.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS,
-                                TimeUnit.MILLISECONDS);
-                    }
+            watched.add(departure);
+            synchronized (this) {
+                if (ticking == null) {
+                    ticking = timer.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
                 }
             }
         }

@@ -68,6 +68,17 @@ class SchedulerTest {
                 new NativeSampling(maxTokens, 0, 1, 1, 0, 0, 0, 1, true, 7), List.of(), scheduler);
     }
 
+    /** Admits {@code count} generations named g0, g1, … in that order. */
+    private static List<Generation> admitAll(Scheduler scheduler, int count, int maxTokens) {
+        List<Generation> admitted = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Generation generation = generation("g" + i, maxTokens, scheduler);
+            scheduler.admit(generation);
+            admitted.add(generation);
+        }
+        return admitted;
+    }
+
     private static GenerationResult awaitEnd(Generation generation) throws InterruptedException {
         while (true) {
             GenerationEvent event = generation.next();
@@ -81,12 +92,7 @@ class SchedulerTest {
     @Test
     void admitsAsManyAsTheSlotsAndTheQueueHoldThenRefusesWithQueueFull() throws Exception {
         Scheduler scheduler = scheduler(2, 1, EngineListener.NONE);
-        List<Generation> admitted = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Generation generation = generation("g" + i, 40, scheduler);
-            scheduler.admit(generation);
-            admitted.add(generation);
-        }
+        List<Generation> admitted = admitAll(scheduler, 3, 40);
         EngineException refused = assertThrows(EngineException.class,
                 () -> scheduler.admit(generation("one-too-many", 40, scheduler)));
         assertEquals(EngineException.Kind.QUEUE_FULL, refused.kind());
@@ -100,13 +106,7 @@ class SchedulerTest {
     void neverMoreRunAtOnceThanThereAreSlots() throws Exception {
         Recorder recorder = new Recorder();
         Scheduler scheduler = scheduler(2, 8, recorder);
-        List<Generation> admitted = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            Generation generation = generation("g" + i, 8, scheduler);
-            scheduler.admit(generation);
-            admitted.add(generation);
-        }
-        for (Generation generation : admitted) {
+        for (Generation generation : admitAll(scheduler, 6, 8)) {
             awaitEnd(generation);
         }
         assertEquals(2, recorder.mostAtOnce.get(), "both slots were used, and never more");
@@ -117,13 +117,7 @@ class SchedulerTest {
     void waitingRequestsStartInTheOrderTheyCame() throws Exception {
         Recorder recorder = new Recorder();
         Scheduler scheduler = scheduler(1, 8, recorder);
-        List<Generation> admitted = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            Generation generation = generation("g" + i, 4, scheduler);
-            scheduler.admit(generation);
-            admitted.add(generation);
-        }
-        for (Generation generation : admitted) {
+        for (Generation generation : admitAll(scheduler, 5, 4)) {
             awaitEnd(generation);
         }
         assertEquals(List.of("g0", "g1", "g2", "g3", "g4"), recorder.started);

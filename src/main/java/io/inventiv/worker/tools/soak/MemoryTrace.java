@@ -77,10 +77,6 @@ final class MemoryTrace {
         }
     }
 
-    List<Point> points() {
-        return points;
-    }
-
     /** The first breakdown after the warm-up, and the last; null when the run was too short. */
     Change change() {
         Point from = points.stream().filter(p -> p.elapsedMillis() >= warmUpEndsMillis).findFirst().orElse(null);
