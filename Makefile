@@ -41,7 +41,7 @@ JVM_OPTS ?= $(shell cat scripts/jvm-options)
 CDS_OPTS ?= -XX:SharedArchiveFile=target/worker-llamacpp.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off
 PLATFORMS ?=
 
-.PHONY: help java-home build test run model demo-model bench-model bench llama-server soak docker-build compose-config native-cuda clean
+.PHONY: help java-home build native test run model demo-model bench-model bench llama-server soak docker-build compose-config native-cuda binding-cuda clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -56,9 +56,17 @@ $(JAR): pom.xml $(shell find src/main -type f)
 	$(NEED_JDK)
 	$(MVN) package -DskipTests
 
+# The native engine's library, over the pinned llama.cpp, into target/native (where ENGINE=auto finds
+# it). The llama.cpp build is cached outside the clone: ~10 minutes the first time on 2 cores, seconds
+# after. NATIVE_FLAVOR=cpu-native (default) | cpu-variants | cuda | metal: see native/README.md.
+native: ## Build the native engine (JNI over the pinned llama.cpp) into target/native; needs cmake, g++, git
+	$(NEED_JDK)
+	JAVA_HOME="$(JDK_HOME)" bash scripts/build-native.sh
+
 # Not quiet: Surefire's "Tests run:" summary is how CI knows tests ran. scripts/test-find-jdk.sh
-# checks the JDK lookup first, with fake JDKs.
-test: ## Run unit, integration, fuzz and compose tests (real models, real HTTP)
+# checks the JDK lookup first, with fake JDKs. Every test runs on both engines, so the native one is
+# built first.
+test: native ## Run unit, integration, fuzz and compose tests on both engines (real models, real HTTP)
 	$(NEED_JDK)
 	bash scripts/test-find-jdk.sh
 	$(MVNW) -B --no-transfer-progress verify
@@ -93,8 +101,9 @@ bench: build ## Raw binding vs our server (vs llama-server with LLAMA_SERVER_BIN
 	$(NEED_JDK)
 	JAVA_HOME="$(JDK_HOME)" LLAMA_SERVER_BIN="$(LLAMA_SERVER_BIN)" BENCH_JVM_OPTS="$(JVM_OPTS)" bash scripts/bench.sh
 
-llama-server: ## Build llama.cpp's llama-server (b4980, via npm's node-llama-cpp 3.7.0) for `make bench LLAMA_SERVER_BIN=...`
-	@bash scripts/build-llama-server.sh
+llama-server: ## Build llama-server from the native engine's llama.cpp and flags, for `make bench LLAMA_SERVER_BIN=...`
+	$(NEED_JDK)
+	@JAVA_HOME="$(JDK_HOME)" bash scripts/build-llama-server.sh
 
 soak: build ## Reliability run: 8 clients, 10% disconnects, SOAK_S seconds (default 600), SOAK_MODEL (default: the tiny fixture); report in target/soak
 	$(NEED_JDK)
@@ -113,7 +122,11 @@ compose-config: ## Check docker-compose.mock-runtime-real.yml with `docker-compo
 	  && ! env -u INSTANCE_ID CONTROLPLANE_NETWORK_NAME=controlplane docker-compose -f "$$tmp/docker-compose.yml" config -q 2>/dev/null \
 	  && echo "docker-compose.mock-runtime-real.yml: valid, and refuses to start without INSTANCE_ID"
 
-native-cuda: ## Build libjllama with CUDA from java-llama.cpp v4.2.0 (see native/README.md; needs nvcc and sources)
+native-cuda: ## Build the native engine with CUDA (NATIVE_FLAVOR=cuda; needs nvcc): see native/README.md
+	$(NEED_JDK)
+	JAVA_HOME="$(JDK_HOME)" NATIVE_FLAVOR=cuda bash scripts/build-native.sh
+
+binding-cuda: ## Build the binding's libjllama with CUDA (java-llama.cpp v4.2.0) for ENGINE=binding: see native/README.md
 	@[ -x native/build-cuda.sh ] || { echo "error: native/build-cuda.sh is missing; see native/README.md for the CUDA build" >&2; exit 1; }
 	native/build-cuda.sh
 

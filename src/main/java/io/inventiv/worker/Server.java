@@ -20,15 +20,20 @@ import io.inventiv.worker.api.SlowClientGuard;
 import io.inventiv.worker.api.TokenizeService;
 import io.inventiv.worker.logging.Logging;
 import io.inventiv.worker.config.ServerConfig;
+import io.inventiv.worker.engine.BindingBackend;
 import io.inventiv.worker.engine.Engine;
+import io.inventiv.worker.engine.EngineChoice;
+import io.inventiv.worker.engine.ModelBackend;
+import io.inventiv.worker.engine.NativeBackend;
+import io.inventiv.worker.engine.jni.NativeLibrary;
 import io.inventiv.worker.engine.EngineListener;
 import io.inventiv.worker.engine.EngineSettings;
 import io.inventiv.worker.engine.binding.GpuOffload;
 import io.inventiv.worker.engine.binding.LlamaBinding;
 import io.inventiv.worker.engine.binding.ModelLoadOptions;
-import io.inventiv.worker.engine.binding.ModelFacts;
+import io.inventiv.worker.engine.ModelFacts;
 import io.inventiv.worker.engine.binding.NativeLibraryFolder;
-import io.inventiv.worker.engine.binding.ModelLoadException;
+import io.inventiv.worker.engine.ModelLoadException;
 import io.inventiv.worker.engine.binding.NativeLoadProbe;
 import io.inventiv.worker.metrics.MetricsService;
 import io.inventiv.worker.metrics.VllmMetrics;
@@ -47,8 +52,6 @@ import java.util.concurrent.FutureTask;
  */
 public final class Server {
     public static final String VERSION = "0.1.0";
-    public static final String LLAMA_CPP_BUILD = "b4916";
-    public static final String BINDING_VERSION = "4.2.0";
     /** A client must deliver each request head within this time (see SlowClientGuard). */
     public static final Duration HEADER_READ_TIMEOUT = Duration.ofSeconds(20);
     /** Largest request body accepted; a chat of 2048 long messages still fits. */
@@ -60,11 +63,13 @@ public final class Server {
     private final AccessLogFilter accessLog;
     private final ClientConnections connections;
     private final GpuOffload gpu;
+    private final EngineChoice engine;
 
     /** The collaborators every route reads; tests build one around a shared engine. */
     public Server(ServerConfig config, ServerState state, VllmMetrics metrics, AccessLogFilter accessLog,
-            ClientConnections connections) {
+            ClientConnections connections, EngineChoice engine) {
         this.config = config;
+        this.engine = engine;
         this.state = state;
         this.metrics = metrics;
         this.accessLog = accessLog;
@@ -97,8 +102,13 @@ public final class Server {
         long loadStart = System.nanoTime();
         AccessLogFilter accessLog = new AccessLogFilter(metrics::recordHttp);
         SlowClientGuard slowClients = new SlowClientGuard(HEADER_READ_TIMEOUT);
-        Server wiring = new Server(config, state, metrics, accessLog, slowClients);
-        FutureTask<Engine> loading = new FutureTask<>(() -> loadEngine(config, wiring.gpu, metrics));
+        EngineChoice choice = EngineChoice.resolve(config.engine(), config.nativeLibraryDir());
+        if (choice.note() != null) {
+            System.out.println((config.engine().equals("native") ? "warning" : "note")
+                    + ": serving with the binding engine: " + choice.note());
+        }
+        Server wiring = new Server(config, state, metrics, accessLog, slowClients, choice);
+        FutureTask<Engine> loading = new FutureTask<>(() -> loadEngine(config, choice, wiring.gpu, metrics));
         Thread.ofPlatform().name("model-loader").daemon().start(loading);
         WebServerConfig.Builder listener = listener(config)
                 .routing(routing -> {
@@ -122,7 +132,7 @@ public final class Server {
             return 1;
         }
         System.out.println("worker-llamacpp listening on http://" + config.host() + ":" + server.port()
-                + "; loading " + config.modelPath() + "; " + wiring.gpu.describe());
+                + "; loading " + config.modelPath() + "; " + wiring.describeEngine());
         GracefulShutdown shutdown = new GracefulShutdown(state, accessLog, server, config.drainTimeoutSeconds());
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "graceful-shutdown"));
 
@@ -131,7 +141,7 @@ public final class Server {
             engine = loaded(loading);
         } catch (ModelLoadException e) {
             System.err.println("error: could not load model " + config.modelPath() + ": " + e.getMessage());
-            if (e.fromNativeCode()) {
+            if (e.fromNativeCode() && !choice.isNative()) {
                 ModelLoadOptions options = loadOptions(config, wiring.gpu);
                 String reason = NativeLoadProbe.explain(options);
                 System.err.println("llama.cpp says:\n  " + reason);
@@ -182,19 +192,39 @@ public final class Server {
         }
     }
 
-    /** Loads the model once for the process and starts the slot workers. */
+    /** Loads the model once for the process, with the engine ENGINE names, and starts its slots. */
     public static Engine loadEngine(ServerConfig config, EngineListener listener) throws ModelLoadException {
-        return loadEngine(config, GpuOffload.resolve(config.gpuLayers()), listener);
+        return loadEngine(config, EngineChoice.resolve(config.engine(), config.nativeLibraryDir()),
+                GpuOffload.resolve(config.gpuLayers()), listener);
     }
 
-    private static Engine loadEngine(ServerConfig config, GpuOffload gpu, EngineListener listener)
+    private static Engine loadEngine(ServerConfig config, EngineChoice engine, GpuOffload gpu, EngineListener listener)
             throws ModelLoadException {
-        NativeLibraryFolder.usePerProcessFolder();
         ModelFacts facts = ModelFacts.inspect(config.modelPath());
         facts.requireTrainedFor(config.maxModelLen());
-        LlamaBinding binding = LlamaBinding.load(loadOptions(config, gpu), facts);
-        return new Engine(binding, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
+        ModelBackend backend;
+        if (engine.isNative()) {
+            engine.library().verbose(config.nativeDebugLog());
+            // -1 (auto) offloads every layer to whatever GPU llama.cpp found, and nothing without one.
+            backend = NativeBackend.load(engine.library(), config.modelPath(), facts, config.gpuLayers(),
+                    config.threads());
+        } else {
+            NativeLibraryFolder.usePerProcessFolder();
+            backend = new BindingBackend(LlamaBinding.load(loadOptions(config, gpu), facts));
+        }
+        return new Engine(backend, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
                 config.defaultMaxTokens(), config.faultTokenDelayMillis()), listener);
+    }
+
+    /** The engine, and what it runs on, for the start-up line. */
+    private String describeEngine() {
+        if (engine.isNative()) {
+            NativeLibrary library = engine.library();
+            return "engine native (llama.cpp " + library.release() + " " + library.commit() + ", " + library.flavor()
+                    + " build; " + library.cpuFeatures().strip() + ")";
+        }
+        return "engine binding (de.kherud:llama " + BindingBackend.BINDING_VERSION + ", llama.cpp "
+                + BindingBackend.LLAMA_CPP_BUILD + "); " + gpu.describe();
     }
 
     /** Every route and filter of the server, in one place. Tests call this too, so they run the real routes. */
@@ -206,7 +236,7 @@ public final class Server {
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))
-                .register(new HealthService(VERSION, LLAMA_CPP_BUILD, BINDING_VERSION, gpu.backend(), gpu.layers()))
+                .register(new HealthService(VERSION, versionFacts()))
                 .register(new MetricsService(metrics))
                 .register(new ModelsService(config.servedModelNames(), config.modelPath().toString(),
                         config.maxModelLen()))
@@ -214,6 +244,26 @@ public final class Server {
                 .register(new CompletionsService(serving))
                 .register(new TokenizeService(serving))
                 .any(ApiErrors::notFound);
+    }
+
+    /** What /version says of the engine; known before the model loads. */
+    private java.util.Map<String, Object> versionFacts() {
+        java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        facts.put("engine", engine.name());
+        if (engine.isNative()) {
+            NativeLibrary library = engine.library();
+            facts.put("llama_cpp", library.release());
+            facts.put("llama_cpp_commit", library.commit());
+            facts.put("native_build", library.flavor());
+            facts.put("cpu", library.cpuFeatures().strip());
+            facts.put("devices", library.devices().lines().map(line -> line.split("\t")[0]).toList());
+        } else {
+            facts.put("llama_cpp", BindingBackend.LLAMA_CPP_BUILD);
+            facts.put("binding", BindingBackend.BINDING_VERSION);
+            facts.put("gpu_backend", gpu.backend());
+            facts.put("n_gpu_layers", gpu.layers());
+        }
+        return facts;
     }
 
     /** llama.cpp's load settings: each slot gets N_CTX tokens of the shared context. */

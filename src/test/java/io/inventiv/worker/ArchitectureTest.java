@@ -54,7 +54,8 @@ class ArchitectureTest {
     @Test
     void theApiReachesTheEngineOnlyThroughItsFacade() {
         ArchRule rule = noClasses().that().resideInAPackage("io.inventiv.worker.api..")
-                .should().dependOnClassesThat().resideInAPackage("io.inventiv.worker.engine.binding..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.inventiv.worker.engine.binding..",
+                        "io.inventiv.worker.engine.jni..")
                 .because("handlers parse, validate and submit; native concerns stay in the engine");
         rule.check(classes);
     }

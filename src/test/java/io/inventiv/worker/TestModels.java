@@ -8,7 +8,8 @@ import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.metrics.VllmMetrics;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Engine;
-import io.inventiv.worker.engine.binding.ModelLoadException;
+import io.inventiv.worker.engine.EngineChoice;
+import io.inventiv.worker.engine.ModelLoadException;
 import io.inventiv.worker.tools.gguf.QwenFixtureModel;
 import io.inventiv.worker.tools.gguf.QwenModelSpec;
 import java.io.IOException;
@@ -27,6 +28,12 @@ import java.util.Optional;
 public final class TestModels {
     /** The name every test server serves its model under. */
     public static final String MODEL_NAME = "test-model";
+
+    /**
+     * The engine every model test runs on: {@code -Dtest.engine=native|binding}. The build runs the
+     * whole suite once per engine (pom.xml, Surefire and Failsafe executions).
+     */
+    public static final String ENGINE = System.getProperty("test.engine", "binding");
 
     private static final Map<ServerConfig, TestServer> SERVERS = new HashMap<>();
     private static Path tinyQwen;
@@ -67,11 +74,12 @@ public final class TestModels {
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info");
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
-    public record TestServer(Engine engine, VllmMetrics metrics, ServerState state, AccessLogFilter accessLog) {
+    public record TestServer(Engine engine, EngineChoice choice, VllmMetrics metrics, ServerState state,
+            AccessLogFilter accessLog) {
     }
 
     /** The server parts for this configuration, loaded on first use and shared afterwards. */
@@ -79,9 +87,14 @@ public final class TestModels {
         return SERVERS.computeIfAbsent(engineSettingsOf(config), c -> {
             VllmMetrics metrics = new VllmMetrics(c.primaryModelName(), c.maxModelLen(), c.parallel());
             try {
+                EngineChoice choice = EngineChoice.resolve(c.engine(), c.nativeLibraryDir());
+                if (!choice.name().equals(c.engine())) {
+                    throw new IllegalStateException("tests asked for the " + c.engine() + " engine: " + choice.note());
+                }
                 Engine engine = Server.loadEngine(c, metrics);
                 metrics.bind(engine);
-                return new TestServer(engine, metrics, ServerState.ready(engine), new AccessLogFilter(metrics::recordHttp));
+                return new TestServer(engine, choice, metrics, ServerState.ready(engine),
+                        new AccessLogFilter(metrics::recordHttp));
             } catch (ModelLoadException e) {
                 throw new IllegalStateException("test model did not load: " + e.getMessage(), e);
             }
@@ -107,7 +120,7 @@ public final class TestModels {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
-                c.logLevel());
+                c.logLevel(), c.engine(), c.nativeLibraryDir());
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */
@@ -118,7 +131,8 @@ public final class TestModels {
     /** The same, with streams closing stalled connections through {@code connections}. */
     public static void routing(HttpRouting.Builder routing, ServerConfig config, ClientConnections connections) {
         TestServer server = server(config);
-        new Server(config, server.state(), server.metrics(), server.accessLog(), connections).routing(routing);
+        new Server(config, server.state(), server.metrics(), server.accessLog(), connections, server.choice())
+                .routing(routing);
     }
 
     /** The engine for this configuration, loaded on first use and shared afterwards. */

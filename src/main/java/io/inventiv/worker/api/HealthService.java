@@ -15,14 +15,11 @@ import java.util.Map;
 public final class HealthService implements HttpService {
     private final byte[] version;
 
-    public HealthService(String projectVersion, String llamaCppBuild, String bindingVersion, String gpuBackend,
-            int gpuLayers) {
+    /** {@code engineFacts}: the engine's name and what it runs on (llama.cpp release, build, devices). */
+    public HealthService(String projectVersion, Map<String, Object> engineFacts) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", projectVersion);
-        body.put("llama_cpp", llamaCppBuild);
-        body.put("binding", bindingVersion);
-        body.put("gpu_backend", gpuBackend);
-        body.put("n_gpu_layers", gpuLayers);
+        body.putAll(engineFacts);
         this.version = Json.write(body);
     }
 

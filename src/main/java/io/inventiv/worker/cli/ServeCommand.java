@@ -101,6 +101,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "error | warn | info | debug; debug adds llama.cpp's own log (env LOG_LEVEL, default ${DEFAULT-VALUE}).")
     private String logLevel;
 
+    @Option(names = "--engine", paramLabel = "auto|native|binding", defaultValue = "${env:ENGINE:-auto}",
+            description = "native: our JNI library over a current llama.cpp (`make native`); binding: the prebuilt "
+                    + "de.kherud:llama; auto: native when its library is present (env ENGINE, default ${DEFAULT-VALUE}).")
+    private String engine;
+
+    @Option(names = "--native-lib-dir", paramLabel = "DIR", defaultValue = "${env:NATIVE_LIB_DIR:-}",
+            description = "Folder of the native engine's libraries (env NATIVE_LIB_DIR; default: native/ beside the jar, "
+                    + "which `make native` fills).")
+    private String nativeLibDir;
+
     @Option(names = "--llama-lib-path", paramLabel = "DIR", defaultValue = "${env:LLAMA_LIB_PATH:-}",
             description = "Folder of a custom libjllama.so, e.g. the CUDA build of native/ (env LLAMA_LIB_PATH; "
                     + "default: the library bundled with the binding).")
@@ -132,7 +142,8 @@ public final class ServeCommand implements Callable<Integer> {
                     threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, parallel, gpuLayers(),
                     llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
-                    logLevel.trim().toLowerCase(java.util.Locale.ROOT));
+                    logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
+                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -29,6 +29,9 @@ import java.util.List;
  * @param sendTimeoutSeconds how long a response waits for a client that accepts nothing (its
  *                          socket buffers full) before the connection is closed
  * @param logLevel          error, warn, info or debug; debug also shows llama.cpp's own log
+ * @param engine            auto, native or binding: our native library over a current llama.cpp, or
+ *                          the de.kherud:llama binding; auto takes native when its library is there
+ * @param nativeLibraryDir  the native library's folder, or null for {@code native/} beside the jar
  */
 public record ServerConfig(
         Path modelPath,
@@ -48,7 +51,9 @@ public record ServerConfig(
         String apiKey,
         int drainTimeoutSeconds,
         int sendTimeoutSeconds,
-        String logLevel) {
+        String logLevel,
+        String engine,
+        Path nativeLibraryDir) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;
@@ -71,6 +76,9 @@ public record ServerConfig(
         requireAtLeast("SEND_TIMEOUT_S", sendTimeoutSeconds, 1);
         if (!java.util.Set.of("error", "warn", "info", "debug").contains(logLevel)) {
             throw new IllegalArgumentException("LOG_LEVEL must be error, warn, info or debug, got '" + logLevel + "'");
+        }
+        if (!java.util.Set.of("auto", "native", "binding").contains(engine)) {
+            throw new IllegalArgumentException("ENGINE must be auto, native or binding, got '" + engine + "'");
         }
         if (faultTokenDelayMillis < 0) {
             throw new IllegalArgumentException("FAULT_TOKEN_DELAY_MS must be at least 0, got " + faultTokenDelayMillis);

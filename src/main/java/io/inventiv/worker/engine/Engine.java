@@ -1,10 +1,8 @@
 package io.inventiv.worker.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inventiv.worker.engine.binding.LlamaBinding;
-import io.inventiv.worker.engine.binding.ModelFacts;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import java.util.List;
 import java.util.Set;
 
@@ -16,25 +14,27 @@ public final class Engine {
     /** Roles the chat templates we support understand. */
     public static final Set<String> CHAT_ROLES = Set.of("system", "user", "assistant", "tool");
 
-    private static final ObjectMapper TEMPLATE_JSON = new ObjectMapper();
-
-    private final LlamaBinding binding;
+    private final ModelBackend backend;
     private final int maxModelLen;
     private final int parallel;
     private final ContextBudget budget;
-    private final Scheduler scheduler;
+    private final SlotScheduler scheduler;
 
-    public Engine(LlamaBinding binding, EngineSettings settings, EngineListener listener) {
-        this.binding = binding;
+    public Engine(ModelBackend backend, EngineSettings settings, EngineListener listener) {
+        this.backend = backend;
         this.maxModelLen = settings.maxModelLen();
         this.parallel = settings.parallel();
         this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
-        this.scheduler = new Scheduler(settings.parallel(), settings.maxQueue(),
-                new GenerationRunner(binding, listener, settings.tokenDelayMillis()));
+        this.scheduler = backend.startScheduler(settings, listener);
     }
 
     public ModelFacts facts() {
-        return binding.facts();
+        return backend.facts();
+    }
+
+    /** Which engine runs the model, and what it is built on (for /version and the log). */
+    public java.util.Map<String, Object> describe() {
+        return backend.describe();
     }
 
     public int maxModelLen() {
@@ -51,16 +51,18 @@ public final class Engine {
         if (messages.isEmpty()) {
             throw EngineException.invalid("messages must contain at least one message", "messages");
         }
-        ObjectNode root = TEMPLATE_JSON.createObjectNode();
-        ArrayNode array = root.putArray("messages");
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (ChatMessage message : messages) {
             if (!CHAT_ROLES.contains(message.role())) {
                 throw EngineException.invalid("unknown role '" + message.role() + "'", "messages");
             }
             array.addObject().put("role", message.role()).put("content", message.content());
         }
-        // Built by us from validated records, so the native side always gets {"messages":[...]}.
-        return binding.applyChatTemplate(root.toString());
+        try {
+            return backend.chatPrompt(array);
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid(e.getMessage(), "messages");
+        }
     }
 
     /** A text prompt as /v1/completions evaluates it: BOS first when the model wants one. */
@@ -71,7 +73,7 @@ public final class Engine {
     /** A prompt given as token ids, used as is after a range check. */
     public PreparedPrompt prepareTokens(int[] tokens) {
         try {
-            binding.facts().requireValidTokens(tokens);
+            backend.facts().requireValidTokens(tokens);
         } catch (ModelFacts.InvalidTokenException e) {
             throw EngineException.invalid(e.getMessage(), "prompt");
         }
@@ -86,7 +88,7 @@ public final class Engine {
 
     private int[] tokenizeChecked(String text, String param) {
         try {
-            return binding.tokenize(text);
+            return backend.tokenize(text);
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid(e.getMessage(), param);
         }
@@ -95,7 +97,8 @@ public final class Engine {
     /** Text of token ids; ids outside the vocabulary are refused before native code sees them. */
     public String detokenize(int[] tokens) {
         try {
-            return binding.detokenize(tokens);
+            backend.facts().requireValidTokens(tokens);
+            return backend.detokenize(tokens);
         } catch (ModelFacts.InvalidTokenException e) {
             throw EngineException.invalid(e.getMessage(), "tokens");
         }
@@ -117,7 +120,7 @@ public final class Engine {
 
     /** Tokens held by running requests ÷ the KV cache's capacity ({@code maxModelLen × parallel}). */
     public double kvCacheUsage() {
-        return scheduler.kvCacheUsage((long) maxModelLen * parallel);
+        return Math.min(1.0, (double) scheduler.tokensInSlots() / ((long) maxModelLen * parallel));
     }
 
     /** Requests holding a slot right now. */
@@ -136,7 +139,7 @@ public final class Engine {
     }
 
     private int[] withBos(int[] tokens) {
-        ModelFacts facts = binding.facts();
+        ModelFacts facts = backend.facts();
         if (!facts.addBos() || facts.bosTokenId() < 0 || (tokens.length > 0 && tokens[0] == facts.bosTokenId())) {
             return tokens;
         }

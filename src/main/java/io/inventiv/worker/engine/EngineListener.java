@@ -12,6 +12,10 @@ public interface EngineListener {
     default void onStarted(Generation generation, long atNanos) {
     }
 
+    /** A generation got a slot that already held {@code cachedTokens} of its {@code promptTokens}. */
+    default void onPromptCache(Generation generation, int promptTokens, int cachedTokens) {
+    }
+
     /** A generation produced its first token. */
     default void onFirstToken(Generation generation, long atNanos) {
     }

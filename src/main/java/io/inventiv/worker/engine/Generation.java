@@ -1,6 +1,6 @@
 package io.inventiv.worker.engine;
 
-import io.inventiv.worker.engine.binding.NativeSampling;
+
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,7 +19,7 @@ public final class Generation {
 
     private final String requestId;
     private final PreparedPrompt prompt;
-    private final NativeSampling sampling;
+    private final SamplingParams sampling;
     private final List<String> stops;
     private final long queuedAtNanos = System.nanoTime();
     private final BlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
@@ -27,12 +27,12 @@ public final class Generation {
     /** When the consumer was last given an event; written by the slot thread and the ticker. */
     private volatile long lastEventAt = queuedAtNanos;
     private volatile boolean ended;
-    private final Scheduler scheduler;
+    private final SlotScheduler scheduler;
     /** Tokens this generation holds in its slot; written by its slot thread only. */
     private long heldTokens;
 
-    Generation(String requestId, PreparedPrompt prompt, NativeSampling sampling, List<String> stops,
-            Scheduler scheduler) {
+    Generation(String requestId, PreparedPrompt prompt, SamplingParams sampling, List<String> stops,
+            SlotScheduler scheduler) {
         this.requestId = requestId;
         this.prompt = prompt;
         this.sampling = sampling;
@@ -92,7 +92,7 @@ public final class Generation {
         return prompt;
     }
 
-    NativeSampling sampling() {
+    SamplingParams sampling() {
         return sampling;
     }
 
@@ -110,6 +110,13 @@ public final class Generation {
 
     long heldTokens() {
         return heldTokens;
+    }
+
+    /** Emits generated text; empty text is no event. */
+    void emitText(String text) {
+        if (!text.isEmpty()) {
+            emit(new GenerationEvent.Delta(text));
+        }
     }
 
     void emit(GenerationEvent event) {

@@ -73,7 +73,7 @@ final class GenerationRunner {
                 }
                 Piece piece = nativeGeneration.next();
                 if (piece == null || piece.isFinal()) {
-                    emitText(generation, matcher.accept(piece == null ? "" : piece.text()) + matcher.flush());
+                    generation.emitText(matcher.accept(piece == null ? "" : piece.text()) + matcher.flush());
                     break;
                 }
                 long now = System.nanoTime();
@@ -87,13 +87,13 @@ final class GenerationRunner {
                 generation.holdTokens(1);
                 tokensInSlots.incrementAndGet();
                 lastOutputEmpty = piece.text().isEmpty();
-                emitText(generation, matcher.accept(piece.text()));
+                generation.emitText(matcher.accept(piece.text()));
                 if (matcher.matchedStop() != null) {
                     nativeGeneration.cancel();
                     return finished(generation, outputs, FinishReason.STOP, startedAt, firstTokenAt,
                             matcher.matchedStop());
                 }
-                injectTokenDelay();
+                TokenDelay.sleep(tokenDelayMillis);
             }
         } catch (RuntimeException e) {
             nativeGeneration.cancel();
@@ -106,34 +106,6 @@ final class GenerationRunner {
                 : finished(generation, maxTokens, FinishReason.LENGTH, startedAt, firstTokenAt);
     }
 
-    /** The slot stays busy meanwhile, exactly as on slower hardware. */
-    private void injectTokenDelay() {
-        if (tokenDelayMillis > 0) {
-            try {
-                Thread.sleep(tokenDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** The last event of a generation cancelled while it was still waiting for a slot. */
-    GenerationEvent abortedBeforeStart(Generation generation) {
-        return finished(generation, 0, FinishReason.ABORT, 0, 0);
-    }
-
-    /** Tells the listener (metrics) how the generation ended. */
-    void account(Generation generation, GenerationEvent last) {
-        if (last instanceof GenerationEvent.Finished finished) {
-            listener.onFinished(generation, finished.result());
-        }
-    }
-
-    private static void emitText(Generation generation, String text) {
-        if (!text.isEmpty()) {
-            generation.emit(new GenerationEvent.Delta(text));
-        }
-    }
 
     private static GenerationEvent finished(Generation generation, int completionTokens, FinishReason reason,
             long startedAt, long firstTokenAt) {

@@ -1,6 +1,6 @@
 package io.inventiv.worker.engine;
 
-import io.inventiv.worker.engine.binding.NativeSampling;
+
 
 /**
  * Checks sampling values with vLLM's rules and wording, and fills what the client left out
@@ -42,8 +42,8 @@ final class SamplingDefaults {
         }
     }
 
-    static NativeSampling resolve(SamplingRequest request, int maxTokens) {
-        return new NativeSampling(
+    static SamplingParams resolve(SamplingRequest request, int maxTokens) {
+        return new SamplingParams(
                 maxTokens,
                 (float) orDefault(request.temperature(), 1.0),
                 (float) orDefault(request.topP(), 1.0),

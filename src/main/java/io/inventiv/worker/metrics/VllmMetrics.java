@@ -41,6 +41,8 @@ public final class VllmMetrics implements EngineListener {
     private final Counter promptTokens;
     private final Counter generationTokens;
     private final Counter requestSuccess;
+    private final Counter prefixCacheQueries;
+    private final Counter prefixCacheHits;
     private final Histogram timeToFirstToken;
     /**
      * Observed once per generated token, so its data point is looked up once: {@code labelValues}
@@ -72,6 +74,10 @@ public final class VllmMetrics implements EngineListener {
         promptTokens = counter("vllm:prompt_tokens", "Number of prefill tokens processed.");
         generationTokens = counter("vllm:generation_tokens", "Number of generation tokens processed.");
         counter("vllm:num_preemptions", "Cumulative number of preemption from the engine."); // never preempts
+        // Counted by the native engine, whose slots reuse cached prefixes; the binding cannot tell.
+        prefixCacheQueries = counter("vllm:prefix_cache_queries",
+                "Prefix cache queries, in terms of number of queried tokens.");
+        prefixCacheHits = counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.");
         requestSuccess = Counter.builder().name("vllm:request_success").help("Count of successfully processed requests.")
                 .labelNames("model_name", "engine", "finished_reason").withoutExemplars().register(registry);
         for (FinishReason reason : FinishReason.values()) {
@@ -132,6 +138,12 @@ public final class VllmMetrics implements EngineListener {
     @Override
     public void onStarted(Generation generation, long atNanos) {
         promptTokens.labelValues(labelValues).inc(generation.promptTokens());
+    }
+
+    @Override
+    public void onPromptCache(Generation generation, int promptTokens, int cachedTokens) {
+        prefixCacheQueries.labelValues(labelValues).inc(promptTokens);
+        prefixCacheHits.labelValues(labelValues).inc(cachedTokens);
     }
 
     @Override

@@ -46,6 +46,7 @@ class ShutdownIT {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MODEL_PATH", TestModels.tinyQwen().toAbsolutePath().toString());
+        builder.environment().put("ENGINE", TestModels.ENGINE);
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("HOST", "127.0.0.1");
         builder.environment().put("N_PARALLEL", "1");
@@ -96,8 +97,9 @@ class ShutdownIT {
             String output = Files.readString(log);
             assertTrue(output.indexOf("listening on") < output.indexOf("model loaded"),
                     "the listener is up before the model is loaded:\n" + output);
-            // N_GPU_LAYERS is left at auto: the start line says what the library offers.
-            assertTrue(output.contains("; " + GpuOffload.resolve(-1).describe()), output);
+            // N_GPU_LAYERS is left at auto: the start line names the engine and what its library offers.
+            assertTrue(output.contains(TestModels.ENGINE.equals("native") ? "; engine native (llama.cpp "
+                    : "; " + GpuOffload.resolve(-1).describe()), output);
             assertTrue(output.matches("(?s).*request_id=drain-test-42 method=POST path=/v1/completions status=200 ms=\\d+ "
                     + "prompt_tokens=\\d+ completion_tokens=100 finish_reason=length.*"), output);
         } finally {

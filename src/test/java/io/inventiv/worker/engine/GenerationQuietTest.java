@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inventiv.worker.engine.binding.NativeSampling;
+import io.inventiv.worker.engine.SamplingParams;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +24,7 @@ class GenerationQuietTest {
 
     private static Generation generation() {
         return new Generation("test", new PreparedPrompt(new int[] {1, 2}),
-                new NativeSampling(4, 0, 1, 1, 0, 0, 0, 1, true, null), List.of(), null);
+                new SamplingParams(4, 0, 1, 1, 0, 0, 0, 1, true, null), List.of(), null);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.inventiv.worker.engine.binding.NativeSampling;
+import io.inventiv.worker.engine.SamplingParams;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,8 +31,8 @@ class SamplingDefaultsTest {
     @Test
     void nothingGivenResolvesToVllmDefaultsNotLlamaCpps() {
         SamplingDefaults.validate(empty());
-        NativeSampling resolved = SamplingDefaults.resolve(empty(), 77);
-        assertEquals(new NativeSampling(77, 1f, 1f, 0, 0f, 0f, 0f, 1f, false, null), resolved);
+        SamplingParams resolved = SamplingDefaults.resolve(empty(), 77);
+        assertEquals(new SamplingParams(77, 1f, 1f, 0, 0f, 0f, 0f, 1f, false, null), resolved);
     }
 
     @Test
@@ -112,8 +112,8 @@ class SamplingDefaultsTest {
 
     @Test
     void givenValuesPassThroughUnchanged() {
-        NativeSampling resolved = SamplingDefaults.resolve(
+        SamplingParams resolved = SamplingDefaults.resolve(
                 request(9, 0.7, 0.9, 20, 0.05, 0.5, -0.5, 1.1, 42L, List.of("END")), 9);
-        assertEquals(new NativeSampling(9, 0.7f, 0.9f, 20, 0.05f, 0.5f, -0.5f, 1.1f, false, 42), resolved);
+        assertEquals(new SamplingParams(9, 0.7f, 0.9f, 20, 0.05f, 0.5f, -0.5f, 1.1f, false, 42), resolved);
     }
 }

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.engine.binding.LlamaBinding;
-import io.inventiv.worker.engine.binding.ModelFacts;
+import io.inventiv.worker.engine.ModelFacts;
 import io.inventiv.worker.engine.binding.ModelLoadOptions;
 import io.inventiv.worker.engine.binding.NativeLibraryFolder;
-import io.inventiv.worker.engine.binding.NativeSampling;
+import io.inventiv.worker.engine.SamplingParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class SchedulerTest {
     private static final long TOKEN_DELAY_MILLIS = 15;
-    private static LlamaBinding binding;
+    private static ModelBackend backend;
 
     /** What the scheduler tells its listener, and what was running when it did. */
     private static final class Recorder implements EngineListener {
@@ -52,24 +52,32 @@ class SchedulerTest {
         }
     }
 
+    /** The fixture on the engine under test (TestModels.ENGINE). */
     @BeforeAll
     static void loadTheFixture() throws Exception {
-        NativeLibraryFolder.usePerProcessFolder();
         Path model = TestModels.tinyQwen();
-        binding = LlamaBinding.load(new ModelLoadOptions(model, 4 * 256, 4, 2, 0, 0, false), ModelFacts.inspect(model));
+        EngineChoice engine = EngineChoice.resolve(TestModels.ENGINE, null);
+        assertEquals(TestModels.ENGINE, engine.name(), String.valueOf(engine.note()));
+        if (engine.isNative()) {
+            backend = NativeBackend.load(engine.library(), model, ModelFacts.inspect(model), 0, 2);
+        } else {
+            NativeLibraryFolder.usePerProcessFolder();
+            backend = new BindingBackend(LlamaBinding.load(new ModelLoadOptions(model, 4 * 256, 4, 2, 0, 0, false),
+                    ModelFacts.inspect(model)));
+        }
     }
 
-    private static Scheduler scheduler(int parallel, int maxQueue, EngineListener listener) {
-        return new Scheduler(parallel, maxQueue, new GenerationRunner(binding, listener, TOKEN_DELAY_MILLIS));
+    private static SlotScheduler scheduler(int parallel, int maxQueue, EngineListener listener) {
+        return backend.startScheduler(new EngineSettings(256, parallel, maxQueue, 256, TOKEN_DELAY_MILLIS), listener);
     }
 
-    private static Generation generation(String id, int maxTokens, Scheduler scheduler) {
+    private static Generation generation(String id, int maxTokens, SlotScheduler scheduler) {
         return new Generation(id, new PreparedPrompt(new int[] {1, 2, 3}),
-                new NativeSampling(maxTokens, 0, 1, 1, 0, 0, 0, 1, true, 7), List.of(), scheduler);
+                new SamplingParams(maxTokens, 0, 1, 1, 0, 0, 0, 1, true, 7), List.of(), scheduler);
     }
 
     /** Admits {@code count} generations named g0, g1, … in that order. */
-    private static List<Generation> admitAll(Scheduler scheduler, int count, int maxTokens) {
+    private static List<Generation> admitAll(SlotScheduler scheduler, int count, int maxTokens) {
         List<Generation> admitted = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Generation generation = generation("g" + i, maxTokens, scheduler);
@@ -91,7 +99,7 @@ class SchedulerTest {
 
     @Test
     void admitsAsManyAsTheSlotsAndTheQueueHoldThenRefusesWithQueueFull() throws Exception {
-        Scheduler scheduler = scheduler(2, 1, EngineListener.NONE);
+        SlotScheduler scheduler = scheduler(2, 1, EngineListener.NONE);
         List<Generation> admitted = admitAll(scheduler, 3, 40);
         EngineException refused = assertThrows(EngineException.class,
                 () -> scheduler.admit(generation("one-too-many", 40, scheduler)));
@@ -105,7 +113,7 @@ class SchedulerTest {
     @Test
     void neverMoreRunAtOnceThanThereAreSlots() throws Exception {
         Recorder recorder = new Recorder();
-        Scheduler scheduler = scheduler(2, 8, recorder);
+        SlotScheduler scheduler = scheduler(2, 8, recorder);
         for (Generation generation : admitAll(scheduler, 6, 8)) {
             awaitEnd(generation);
         }
@@ -116,7 +124,7 @@ class SchedulerTest {
     @Test
     void waitingRequestsStartInTheOrderTheyCame() throws Exception {
         Recorder recorder = new Recorder();
-        Scheduler scheduler = scheduler(1, 8, recorder);
+        SlotScheduler scheduler = scheduler(1, 8, recorder);
         for (Generation generation : admitAll(scheduler, 5, 4)) {
             awaitEnd(generation);
         }
@@ -126,7 +134,7 @@ class SchedulerTest {
     @Test
     void aCancelledWaitingRequestLeavesTheQueueAtOnceAsAnAbortCountedOnce() throws Exception {
         Recorder recorder = new Recorder();
-        Scheduler scheduler = scheduler(1, 4, recorder);
+        SlotScheduler scheduler = scheduler(1, 4, recorder);
         Generation running = generation("running", 60, scheduler);
         Generation waiting = generation("waiting", 60, scheduler);
         scheduler.admit(running);
@@ -151,7 +159,7 @@ class SchedulerTest {
     @Test
     void theClientHearsTheEndOnlyAfterItIsCountedAndItsSlotIsFree() throws Exception {
         Recorder recorder = new Recorder();
-        Scheduler scheduler = scheduler(1, 4, recorder);
+        SlotScheduler scheduler = scheduler(1, 4, recorder);
         for (int i = 0; i < 3; i++) {
             Generation generation = generation("g" + i, 5, scheduler);
             scheduler.admit(generation);
@@ -164,7 +172,7 @@ class SchedulerTest {
 
     @Test
     void drainRefusesNewWorkAndWaitsForWhatWasAccepted() throws Exception {
-        Scheduler scheduler = scheduler(1, 4, EngineListener.NONE);
+        SlotScheduler scheduler = scheduler(1, 4, EngineListener.NONE);
         Generation accepted = generation("accepted", 20, scheduler);
         Generation queued = generation("queued", 20, scheduler);
         scheduler.admit(accepted);
@@ -186,7 +194,7 @@ class SchedulerTest {
 
     @Test
     void drainGivesUpAfterItsTimeout() throws Exception {
-        Scheduler scheduler = scheduler(1, 4, EngineListener.NONE);
+        SlotScheduler scheduler = scheduler(1, 4, EngineListener.NONE);
         Generation longOne = generation("long", 200, scheduler);
         scheduler.admit(longOne);
         assertFalse(scheduler.drain(50));
@@ -195,7 +203,7 @@ class SchedulerTest {
         assertTrue(scheduler.drain(5_000));
     }
 
-    private static void assertDrains(Scheduler scheduler) {
+    private static void assertDrains(SlotScheduler scheduler) {
         try {
             assertTrue(scheduler.drain(30_000));
         } catch (InterruptedException e) {
@@ -204,7 +212,7 @@ class SchedulerTest {
     }
 
     /** Admits a throwaway generation; the refusal, or null if it was admitted (and then cancelled). */
-    private static EngineException tryAdmit(Scheduler scheduler) {
+    private static EngineException tryAdmit(SlotScheduler scheduler) {
         Generation probe = generation("probe", 1, scheduler);
         try {
             scheduler.admit(probe);

@@ -11,6 +11,7 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.inventiv.worker.Server;
 import io.inventiv.worker.TestModels;
 import io.inventiv.worker.api.AccessLogFilter;
+import io.inventiv.worker.engine.EngineChoice;
 import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.config.ServerConfig;
@@ -35,7 +36,8 @@ class ReadinessIT {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         VllmMetrics metrics = new VllmMetrics(CONFIG.primaryModelName(), CONFIG.maxModelLen(), CONFIG.parallel());
-        new Server(CONFIG, STATE, metrics, new AccessLogFilter(metrics::recordHttp), ClientConnections.NONE)
+        new Server(CONFIG, STATE, metrics, new AccessLogFilter(metrics::recordHttp), ClientConnections.NONE,
+                EngineChoice.resolve(TestModels.ENGINE, null))
                 .routing(routing);
     }
 
@@ -58,9 +60,16 @@ class ReadinessIT {
         assertEquals(200, http.method("GET", "/ping").statusCode());
         assertTrue(http.method("GET", "/v1/models").body().contains("\"id\":\"" + TestModels.MODEL_NAME + "\""));
         assertEquals(200, http.post("/v1/completions", "{\"prompt\":\"hi\",\"max_tokens\":1}").statusCode());
-        // The test configuration asks for 0 GPU layers; the backend is what this machine's library has.
-        assertEquals("{\"version\":\"" + Server.VERSION + "\",\"llama_cpp\":\"b4916\",\"binding\":\"4.2.0\","
-                + "\"gpu_backend\":\"" + GpuOffload.resolve(0).backend() + "\",\"n_gpu_layers\":0}",
-                http.method("GET", "/version").body());
+        String version = http.method("GET", "/version").body();
+        if (TestModels.ENGINE.equals("native")) {
+            assertTrue(version.startsWith("{\"version\":\"" + Server.VERSION + "\",\"engine\":\"native\",\"llama_cpp\":\"v0.5.0\","
+                    + "\"llama_cpp_commit\":\"de3ff81\",\"native_build\":\"cpu-native\",\"cpu\":\"CPU : "), version);
+            assertTrue(version.endsWith(",\"devices\":[\"CPU\"]}"), version);
+        } else {
+            // The test configuration asks for 0 GPU layers; the backend is what this machine's library has.
+            assertEquals("{\"version\":\"" + Server.VERSION + "\",\"engine\":\"binding\",\"llama_cpp\":\"b4916\","
+                    + "\"binding\":\"4.2.0\",\"gpu_backend\":\"" + GpuOffload.resolve(0).backend()
+                    + "\",\"n_gpu_layers\":0}", version);
+        }
     }
 }

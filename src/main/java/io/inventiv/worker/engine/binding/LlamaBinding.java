@@ -1,5 +1,9 @@
 package io.inventiv.worker.engine.binding;
 
+import io.inventiv.worker.engine.ModelLoadException;
+import io.inventiv.worker.engine.SamplingParams;
+import io.inventiv.worker.engine.ModelFacts;
+import io.inventiv.worker.engine.TokenizerGuard;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
@@ -10,8 +14,6 @@ import de.kherud.llama.ModelParameters;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -98,26 +100,9 @@ public final class LlamaBinding {
         return facts;
     }
 
-    /**
-     * Tokens for text exactly as the model's tokenizer splits it; special tokens are parsed.
-     *
-     * <p>Byte-level BPE vocabularies (Qwen2's among them) pre-split text with std::regex, which
-     * recurses once per character of a run: about 330 bytes of native stack each, so a run of
-     * ~3,000 letters overflows a normal thread stack and the whole process dies (SIGSEGV). So
-     * tokenization runs on threads with large stacks, and longer runs are refused.
-     */
+    /** Tokens for text exactly as the model's tokenizer splits it; special tokens are parsed. */
     public int[] tokenize(String text) {
-        int longestRun = TokenizerGuard.requireShortRuns(text);
-        Future<int[]> tokens = TokenizerGuard.submit(longestRun, () -> model.encode(text));
-        try {
-            return tokens.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            tokens.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while tokenizing", e);
-        }
+        return TokenizerGuard.tokenize(text, model::encode);
     }
 
     /** Text for token ids; refuses ids outside the vocabulary, which abort native decode. */
@@ -138,7 +123,7 @@ public final class LlamaBinding {
     }
 
     /** Starts generating from exact prompt tokens; the caller owns and drives the result. */
-    public NativeGeneration start(int[] promptTokens, NativeSampling sampling) {
+    public NativeGeneration start(int[] promptTokens, SamplingParams sampling) {
         facts.requireValidTokens(promptTokens);
         if (promptTokens.length == 0) {
             throw new IllegalArgumentException("prompt must contain at least one token");

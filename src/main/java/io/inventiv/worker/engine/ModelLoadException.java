@@ -1,4 +1,4 @@
-package io.inventiv.worker.engine.binding;
+package io.inventiv.worker.engine;
 
 /** The model could not be loaded; the message is the best reason we have. */
 public final class ModelLoadException extends Exception {

@@ -1,45 +1,33 @@
 package io.inventiv.worker.engine;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Admission and slots: at most {@code parallel} generations run at once (llama.cpp batches them
- * together, one slot each), the rest wait in a FIFO of at most {@code maxQueue}.
- *
- * <p>Slot workers are platform threads on purpose: the binding blocks inside native code while
- * it waits for a token, and a virtual thread blocked there would pin one of the few carrier
- * threads that serve every HTTP request.
+ * Admission, shared by both engines: at most {@code parallel} generations hold a slot, the rest
+ * wait in a FIFO of at most {@code maxQueue}; beyond that a request is refused.
  *
  * <p>One lock guards the queue and the running count, so that {@link #waiting()} and
  * {@link #running()} are consistent with each other at every instant a scrape reads them.
  */
-final class Scheduler {
+final class AdmissionQueue {
     private final int parallel;
     private final int maxQueue;
-    private final GenerationRunner runner;
+    private final EngineListener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final Deque<Generation> waiting = new ArrayDeque<>();
-    private final List<Thread> workers = new ArrayList<>();
     private int running;
     private boolean admitting = true;
 
-    Scheduler(int parallel, int maxQueue, GenerationRunner runner) {
+    AdmissionQueue(int parallel, int maxQueue, EngineListener listener) {
         this.parallel = parallel;
         this.maxQueue = maxQueue;
-        this.runner = runner;
-        for (int slot = 0; slot < parallel; slot++) {
-            Thread worker = Thread.ofPlatform().daemon().name("slot-" + slot).unstarted(this::workLoop);
-            workers.add(worker);
-            worker.start();
-        }
+        this.listener = listener;
     }
 
     /** Queues the generation, or refuses it when the queue is full or admission has stopped. */
@@ -57,33 +45,87 @@ final class Scheduler {
                         + "Please retry later.", null);
             }
             waiting.addLast(generation);
-            workAvailable.signal();
+            workAvailable.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Removes a cancelled generation that has not started; a running one stops itself. */
+    /** Removes a cancelled generation that has not started and ends it; a running one ends itself. */
     void cancelWaiting(Generation generation) {
-        GenerationEvent aborted = null;
+        GenerationResult aborted = null;
         lock.lock();
         try {
             if (waiting.remove(generation)) {
-                aborted = runner.abortedBeforeStart(generation);
+                aborted = GenerationResult.abortedWhileWaiting(generation);
                 // Counted under the lock, so no scrape sees it gone from the queue but not counted.
-                runner.account(generation, aborted);
+                listener.onFinished(generation, aborted);
             }
         } finally {
             lock.unlock();
         }
         if (aborted != null) {
-            generation.emit(aborted);
+            generation.emit(new GenerationEvent.Finished(aborted));
         }
     }
 
-    /** Fraction of the KV cache that live generations hold, 0 to 1. */
-    double kvCacheUsage(long capacityTokens) {
-        return Math.min(1.0, (double) runner.tokensInSlots() / capacityTokens);
+    /** The next waiting generation, now counted as running; blocks while none waits. */
+    Generation take() {
+        lock.lock();
+        try {
+            while (waiting.isEmpty()) {
+                workAvailable.awaitUninterruptibly();
+            }
+            running++;
+            return waiting.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next waiting generation, now counted as running, or null when none waits. */
+    Generation poll() {
+        lock.lock();
+        try {
+            Generation next = waiting.pollFirst();
+            if (next != null) {
+                running++;
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks until a generation waits. */
+    void awaitWork() {
+        lock.lock();
+        try {
+            while (waiting.isEmpty()) {
+                workAvailable.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends a running generation. Order matters for scrapes: counters first, then the slot is freed,
+     * then the client hears the end. So a finished request is never counted as running, nor missing
+     * from the counters once it no longer runs.
+     */
+    void finish(Generation generation, GenerationEvent last) {
+        if (last instanceof GenerationEvent.Finished finished) {
+            listener.onFinished(generation, finished.result());
+        }
+        lock.lock();
+        try {
+            running--;
+            idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        generation.emit(last);
     }
 
     int running() {
@@ -120,35 +162,6 @@ final class Scheduler {
             return true;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void workLoop() {
-        while (true) {
-            Generation next;
-            lock.lock();
-            try {
-                while (waiting.isEmpty()) {
-                    workAvailable.awaitUninterruptibly();
-                }
-                next = waiting.pollFirst();
-                running++;
-            } finally {
-                lock.unlock();
-            }
-            GenerationEvent last = runner.run(next);
-            // Order matters for scrapes: counters first, then the slot is freed, then the client
-            // hears the end. So a finished request is never counted as running, nor missing from
-            // the counters once it no longer runs.
-            runner.account(next, last);
-            lock.lock();
-            try {
-                running--;
-                idle.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            next.emit(last);
         }
     }
 }

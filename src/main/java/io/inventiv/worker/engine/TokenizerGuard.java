@@ -1,6 +1,7 @@
-package io.inventiv.worker.engine.binding;
+package io.inventiv.worker.engine;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -8,17 +9,22 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Keeps tokenization from overflowing the native stack (see {@link LlamaBinding#tokenize}):
- * large-stack threads, and a bound on the longest run of characters of one kind.
+ * Keeps tokenization from overflowing the native stack: large-stack threads, and a bound on the
+ * longest run of characters of one kind. Both engines tokenize through it.
+ *
+ * <p>Byte-level BPE vocabularies (Qwen2's among them) may pre-split text with std::regex, which
+ * recurses once per character of a run: about 330 bytes of native stack each, so a run of ~3,000
+ * letters overflows a normal thread stack and the whole process dies (SIGSEGV).
  *
  * <p>Stack pages a thread has touched stay resident until the thread ends, and a run takes about
  * 330 bytes of native stack per character, so texts with long runs go to threads that end when
  * idle (docs/DECISIONS.md, "Short-lived tokenizer threads"), and everything else to two threads
  * that live as long as the process and stay shallow.
  */
-final class TokenizerGuard {
+public final class TokenizerGuard {
     /** Measured: 16 MB of stack holds a 50,000-letter run; 256 MB, 100,000 with room to spare. */
     static final int MAX_RUN_CHARS = 100_000;
     /** Runs up to this length touch under 1 MB of stack, which the pooled threads may keep. */
@@ -30,6 +36,23 @@ final class TokenizerGuard {
     private static final ThreadPoolExecutor LONG_RUNS = longRunExecutor();
 
     private TokenizerGuard() {
+    }
+
+    /**
+     * Tokenizes on a large-stack thread chosen by the text's longest run; refuses text whose longest
+     * run is over {@link #MAX_RUN_CHARS} with an {@link IllegalArgumentException}.
+     */
+    public static int[] tokenize(String text, Function<String, int[]> tokenizer) {
+        Future<int[]> tokens = submit(requireShortRuns(text), () -> tokenizer.apply(text));
+        try {
+            return tokens.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            tokens.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while tokenizing", e);
+        }
     }
 
     /** Runs the tokenization on a large-stack thread chosen by the text's longest run. */

@@ -1,4 +1,4 @@
-package io.inventiv.worker.engine.binding;
+package io.inventiv.worker.engine;
 
 import io.inventiv.worker.gguf.GgufMetadata;
 import java.io.IOException;

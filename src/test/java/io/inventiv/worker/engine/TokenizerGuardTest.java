@@ -1,4 +1,4 @@
-package io.inventiv.worker.engine.binding;
+package io.inventiv.worker.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

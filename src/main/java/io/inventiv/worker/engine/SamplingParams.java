@@ -1,7 +1,7 @@
-package io.inventiv.worker.engine.binding;
+package io.inventiv.worker.engine;
 
 /** Sampling settings in llama.cpp's terms, already validated and defaulted by the engine. */
-public record NativeSampling(
+public record SamplingParams(
         int maxTokens,
         float temperature,
         float topP,

@@ -1,0 +1,152 @@
+// A context: the KV cache shared by every slot (one sequence per slot), and one batched decode per
+// call. Java's decode loop is the only caller of a context, from one thread.
+#include "jni_util.h"
+
+#include "llama.h"
+
+using namespace worker;
+
+namespace {
+
+struct engine_context {
+    llama_context * ctx = nullptr;
+    llama_batch batch{};
+    int32_t n_batch = 0;
+    int32_t n_seq = 0;
+    int32_t n_ctx_seq = 0;
+    int32_t n_vocab = 0;
+    // Which rows of the last decoded batch have logits: sampling any other row is refused,
+    // because llama.cpp would assert on it.
+    std::vector<bool> last_outputs;
+};
+
+engine_context * context_of(jlong handle) {
+    return from_handle<engine_context>(handle, "context");
+}
+
+}  // namespace
+
+bool has_logits(jlong handle, int32_t row) {
+    engine_context * c = context_of(handle);
+    return row >= 0 && static_cast<size_t>(row) < c->last_outputs.size() && c->last_outputs[row];
+}
+
+llama_context * llama_context_of(jlong handle) {
+    return context_of(handle)->ctx;
+}
+
+extern "C" {
+
+JNIEXPORT jlong JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_contextNew(JNIEnv * env, jclass, jlong model,
+        jint n_ctx, jint n_seq, jint n_batch, jint n_threads, jint n_threads_batch) {
+    return guarded<jlong>(env, 0, [&]() -> jlong {
+        auto * m = from_handle<llama_model>(model, "model");
+        if (n_ctx < 1 || n_seq < 1 || n_batch < 1 || n_threads < 1 || n_threads_batch < 1 || n_ctx % n_seq != 0) {
+            throw invalid_input("context sizes must be positive, and n_ctx a multiple of n_seq");
+        }
+        llama_context_params params = llama_context_default_params();
+        params.n_ctx = static_cast<uint32_t>(n_ctx);
+        params.n_seq_max = static_cast<uint32_t>(n_seq);
+        params.n_batch = static_cast<uint32_t>(n_batch);
+        params.n_ubatch = static_cast<uint32_t>(std::min(n_batch, 512));
+        params.n_threads = n_threads;
+        params.n_threads_batch = n_threads_batch;
+        params.no_perf = true;
+        // Each slot owns an equal share of the cache, as a vLLM max_model_len per request.
+        params.kv_unified = false;
+        clear_recent_errors();
+        llama_context * ctx = llama_init_from_model(m, params);
+        if (ctx == nullptr) {
+            std::string why = recent_errors();
+            throw std::runtime_error("llama.cpp could not create a context" + (why.empty() ? "" : ": " + why));
+        }
+        auto * c = new engine_context();
+        c->ctx = ctx;
+        c->n_batch = n_batch;
+        c->n_seq = n_seq;
+        c->n_ctx_seq = static_cast<int32_t>(llama_n_ctx_seq(ctx));
+        c->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(m));
+        c->batch = llama_batch_init(n_batch, 0, 1);
+        return reinterpret_cast<jlong>(c);
+    });
+}
+
+JNIEXPORT void JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_contextFree(JNIEnv * env, jclass, jlong handle) {
+    guarded_void(env, [&] {
+        engine_context * c = context_of(handle);
+        llama_batch_free(c->batch);
+        llama_free(c->ctx);
+        delete c;
+    });
+}
+
+// Tokens per sequence this context holds (its n_ctx divided among the sequences).
+JNIEXPORT jint JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_contextSeqLength(JNIEnv * env, jclass, jlong handle) {
+    return guarded<jint>(env, 0, [&] { return context_of(handle)->n_ctx_seq; });
+}
+
+// One llama_decode over n rows: token, position, sequence and whether to keep its logits. Returns
+// 0, or 1 when the KV cache had no room (nothing was decoded); any other failure throws.
+JNIEXPORT jint JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_decode(JNIEnv * env, jclass, jlong handle,
+        jint n, jintArray tokens, jintArray positions, jintArray seq_ids, jbooleanArray outputs) {
+    return guarded<jint>(env, -1, [&]() -> jint {
+        engine_context * c = context_of(handle);
+        if (n < 1 || n > c->n_batch) {
+            throw invalid_input("a batch must have 1 to " + std::to_string(c->n_batch) + " rows, got " + std::to_string(n));
+        }
+        std::vector<int32_t> t = int_array(env, tokens, c->n_batch);
+        std::vector<int32_t> p = int_array(env, positions, c->n_batch);
+        std::vector<int32_t> s = int_array(env, seq_ids, c->n_batch);
+        if (outputs == nullptr || t.size() < static_cast<size_t>(n) || p.size() < static_cast<size_t>(n)
+                || s.size() < static_cast<size_t>(n) || env->GetArrayLength(outputs) < n) {
+            throw invalid_input("batch arrays are shorter than its row count");
+        }
+        std::vector<jboolean> o(static_cast<size_t>(n));
+        env->GetBooleanArrayRegion(outputs, 0, n, o.data());
+        c->last_outputs.clear();
+        for (int32_t i = 0; i < n; i++) {
+            if (t[i] < 0 || t[i] >= c->n_vocab) {
+                throw invalid_input("token id " + std::to_string(t[i]) + " is out of range: the vocabulary has "
+                        + std::to_string(c->n_vocab) + " tokens");
+            }
+            if (s[i] < 0 || s[i] >= c->n_seq) {
+                throw invalid_input("sequence " + std::to_string(s[i]) + " does not exist");
+            }
+            if (p[i] < 0 || p[i] >= c->n_ctx_seq) {
+                throw invalid_input("position " + std::to_string(p[i]) + " is outside the sequence's "
+                        + std::to_string(c->n_ctx_seq) + " tokens");
+            }
+            c->batch.token[i] = t[i];
+            c->batch.pos[i] = p[i];
+            c->batch.n_seq_id[i] = 1;
+            c->batch.seq_id[i][0] = s[i];
+            c->batch.logits[i] = o[i] ? 1 : 0;
+        }
+        c->batch.n_tokens = n;
+        clear_recent_errors();
+        int32_t status = llama_decode(c->ctx, c->batch);
+        if (status == 1) {
+            return 1;
+        }
+        if (status != 0) {
+            std::string why = recent_errors();
+            throw std::runtime_error("llama_decode failed with status " + std::to_string(status) + (why.empty() ? "" : ": " + why));
+        }
+        c->last_outputs.assign(o.begin(), o.end());
+        return 0;
+    });
+}
+
+// Forgets positions [p0, p1) of a sequence (p1 < 0: to its end). False when llama.cpp cannot.
+JNIEXPORT jboolean JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_sequenceRemove(JNIEnv * env, jclass,
+        jlong handle, jint seq, jint p0, jint p1) {
+    return guarded<jboolean>(env, JNI_FALSE, [&]() -> jboolean {
+        engine_context * c = context_of(handle);
+        if (seq < 0 || seq >= c->n_seq || p0 < 0) {
+            throw invalid_input("no such sequence or position");
+        }
+        return llama_memory_seq_rm(llama_get_memory(c->ctx), seq, p0, p1) ? JNI_TRUE : JNI_FALSE;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,245 @@
+package io.inventiv.worker.engine;
+
+import io.inventiv.worker.engine.jni.NativeContext;
+import io.inventiv.worker.engine.jni.NativeModel;
+import io.inventiv.worker.engine.jni.NativeSampler;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The native engine's decode loop, on one thread: each step admits waiting requests into free
+ * slots, builds one batch of every decoding slot's next token plus a chunk of prompt tokens, runs
+ * one llama_decode over it, and samples each slot's next token. A long prompt is evaluated a chunk
+ * per step, so running streams keep their pace and a disconnect is noticed between chunks.
+ *
+ * <p>Accounting is exact by construction: {@code completion_tokens} counts sampled tokens, and the
+ * inter-token histogram gets one gap per token.
+ */
+final class BatchScheduler extends SlotScheduler {
+    private static final System.Logger LOG = System.getLogger(BatchScheduler.class.getName());
+
+    private final NativeModel model;
+    private final NativeContext context;
+    private final EngineListener listener;
+    private final BatchSlot[] slots;
+    private final PrefillBudget prefill;
+    private final int penaltyWindow;
+    private final long tokenDelayMillis;
+    private final int[] endOfGeneration;
+    private final float[] maskEndOfGeneration;
+    /** Tokens held in slots by live generations: prompt plus output so far. */
+    private final AtomicLong tokensInSlots = new AtomicLong();
+
+    BatchScheduler(NativeModel model, NativeContext context, EngineSettings settings, EngineListener listener) {
+        super(new AdmissionQueue(settings.parallel(), settings.maxQueue(), listener));
+        this.model = model;
+        this.context = context;
+        this.listener = listener;
+        this.slots = new BatchSlot[settings.parallel()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new BatchSlot(i);
+        }
+        this.prefill = new PrefillBudget(context.capacity());
+        this.penaltyWindow = settings.maxModelLen();
+        this.tokenDelayMillis = settings.tokenDelayMillis();
+        this.endOfGeneration = model.endOfGenerationTokens();
+        this.maskEndOfGeneration = new float[endOfGeneration.length];
+        java.util.Arrays.fill(maskEndOfGeneration, Float.NEGATIVE_INFINITY);
+        Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
+    }
+
+    @Override
+    long tokensInSlots() {
+        return tokensInSlots.get();
+    }
+
+    private void loop() {
+        while (true) {
+            try {
+                if (!step()) {
+                    queue.awaitWork();
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "the decode step failed; ending the requests in it", e);
+                failActive("generation failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** One decode step; false when there was nothing to do. */
+    private boolean step() {
+        admitWaiting();
+        long now = System.nanoTime();
+        boolean any = false;
+        for (BatchSlot slot : slots) {
+            if (!slot.isFree() && slot.generation.isCancelled()) {
+                end(slot, slot.completionTokens, FinishReason.ABORT, null, now);
+            }
+            any |= !slot.isFree();
+        }
+        if (!any) {
+            return false;
+        }
+        int decoding = 0;
+        for (BatchSlot slot : slots) {
+            slot.row = -1;
+            if (!slot.isFree() && slot.pendingToken >= 0) {
+                slot.row = context.add(slot.pendingToken, slot.cachedLength(), slot.sequence, true);
+                slot.cache(slot.pendingToken);
+                slot.pendingToken = -1;
+                decoding++;
+            }
+        }
+        int budget = prefill.tokensFor(decoding, context.capacity() - decoding);
+        int prefilled = 0;
+        for (BatchSlot slot : slots) {
+            if (budget - prefilled > 0 && slot.isPrefilling()) {
+                prefilled += addPromptChunk(slot, budget - prefilled);
+            }
+        }
+        long decodeStart = System.nanoTime();
+        if (!context.decode()) {
+            failActive("the KV cache is full");
+            return true;
+        }
+        long decodedAt = System.nanoTime();
+        prefill.observe(decoding, prefilled, decodedAt - decodeStart);
+        for (BatchSlot slot : slots) {
+            if (!slot.isFree() && slot.row >= 0) {
+                accept(slot, context.sample(slot.sampler, slot.row), System.nanoTime());
+            }
+        }
+        TokenDelay.sleep(tokenDelayMillis);
+        return true;
+    }
+
+    /** Adds up to {@code budget} prompt tokens of a slot; the prompt's last one asks for logits. */
+    private int addPromptChunk(BatchSlot slot, int budget) {
+        int[] prompt = slot.generation.prompt().tokens();
+        int n = Math.min(budget, prompt.length - slot.promptCursor);
+        for (int i = 0; i < n; i++) {
+            int token = prompt[slot.promptCursor];
+            boolean last = ++slot.promptCursor == prompt.length;
+            int row = context.add(token, slot.cachedLength(), slot.sequence, last);
+            slot.cache(token);
+            if (last) {
+                slot.row = row;
+            }
+        }
+        return n;
+    }
+
+    /** Moves waiting generations into free slots, each into the slot that holds most of its prompt. */
+    private void admitWaiting() {
+        for (BatchSlot free = freeSlot(); free != null; free = freeSlot()) {
+            Generation next = queue.poll();
+            if (next == null) {
+                return;
+            }
+            int[] prompt = next.prompt().tokens();
+            BatchSlot best = free;
+            int bestPrefix = -1;
+            for (BatchSlot slot : slots) {
+                int prefix = slot.isFree() ? slot.commonPrefix(prompt) : -1;
+                if (prefix > bestPrefix || (prefix == bestPrefix && slot.lastUsedAt() < best.lastUsedAt())) {
+                    best = slot;
+                    bestPrefix = prefix;
+                }
+            }
+            start(best, next, Math.min(bestPrefix, prompt.length - 1));
+        }
+    }
+
+    private BatchSlot freeSlot() {
+        for (BatchSlot slot : slots) {
+            if (slot.isFree()) {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    private void start(BatchSlot slot, Generation generation, int reused) {
+        long now = System.nanoTime();
+        if (generation.isCancelled()) {
+            queue.finish(generation, finished(generation, 0, FinishReason.ABORT, null, now, 0, null));
+            return;
+        }
+        NativeSampler sampler;
+        try {
+            SamplingParams sampling = generation.sampling();
+            boolean mask = sampling.ignoreEos();
+            sampler = context.newSampler(sampling, null, mask ? endOfGeneration : null,
+                    mask ? maskEndOfGeneration : null, penaltyWindow);
+            context.truncate(slot.sequence, reused);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "request " + generation.requestId() + " could not start", e);
+            queue.finish(generation, new GenerationEvent.Failed("generation could not start: " + e.getMessage()));
+            return;
+        }
+        slot.start(generation, sampler, reused, now);
+        listener.onStarted(generation, now);
+        listener.onPromptCache(generation, generation.promptTokens(), reused);
+        tokensInSlots.addAndGet(generation.promptTokens());
+        generation.holdTokens(generation.promptTokens());
+    }
+
+    /** Handles a slot's newly sampled token: text, stop strings, budget and end of generation. */
+    private void accept(BatchSlot slot, int token, long now) {
+        Generation generation = slot.generation;
+        if (slot.completionTokens++ == 0) {
+            slot.firstTokenAt = now;
+            listener.onFirstToken(generation, now);
+        } else {
+            listener.onNextToken(generation, now - slot.previousTokenAt);
+        }
+        slot.previousTokenAt = now;
+        generation.holdTokens(1);
+        tokensInSlots.incrementAndGet();
+        if (model.isEndOfGeneration(token) && !generation.sampling().ignoreEos()) {
+            generation.emitText(slot.remainingText());
+            end(slot, slot.completionTokens, FinishReason.STOP, null, now);
+            return;
+        }
+        generation.emitText(slot.textOf(model, token));
+        if (slot.stops.matchedStop() != null) {
+            end(slot, slot.completionTokens, FinishReason.STOP, slot.stops.matchedStop(), now);
+        } else if (slot.completionTokens >= generation.maxTokens()) {
+            generation.emitText(slot.remainingText());
+            end(slot, slot.completionTokens, FinishReason.LENGTH, null, now);
+        } else {
+            slot.pendingToken = token;
+        }
+    }
+
+    private void end(BatchSlot slot, int completionTokens, FinishReason reason, String stopString, long now) {
+        Generation generation = slot.generation;
+        GenerationEvent last = finished(generation, completionTokens, reason, stopString, slot.startedAt,
+                slot.firstTokenAt, slot.reusedTokens);
+        tokensInSlots.addAndGet(-generation.heldTokens());
+        slot.release(now);
+        queue.finish(generation, last);
+    }
+
+    /** Ends every running request with an error; their sequences are cleared for the next ones. */
+    private void failActive(String message) {
+        context.discardBatch();
+        for (BatchSlot slot : slots) {
+            slot.forgetCache();
+            if (slot.isFree()) {
+                continue;
+            }
+            Generation generation = slot.generation;
+            tokensInSlots.addAndGet(-generation.heldTokens());
+            slot.release(System.nanoTime());
+            queue.finish(generation, new GenerationEvent.Failed(message));
+        }
+    }
+
+    private static GenerationEvent finished(Generation generation, int completionTokens, FinishReason reason,
+            String stopString, long startedAt, long firstTokenAt, Integer cachedTokens) {
+        return new GenerationEvent.Finished(new GenerationResult(generation.promptTokens(), completionTokens,
+                reason, stopString, generation.maxTokens(), generation.queuedAtNanos(), startedAt, firstTokenAt,
+                System.nanoTime(), cachedTokens));
+    }
+}

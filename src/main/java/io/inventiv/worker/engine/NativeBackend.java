@@ -1,0 +1,82 @@
+package io.inventiv.worker.engine;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.inventiv.worker.engine.jni.NativeContext;
+import io.inventiv.worker.engine.jni.NativeLibrary;
+import io.inventiv.worker.engine.jni.NativeModel;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/** Our own engine: the JNI layer in native/ over a current llama.cpp, and one decode loop in Java. */
+public final class NativeBackend implements ModelBackend {
+    /** Rows of one batch: prompt chunks and every slot's next token. */
+    static final int BATCH = 512;
+
+    private final NativeLibrary library;
+    private final NativeModel model;
+    private final ModelFacts facts;
+    private final int threads;
+
+    private NativeBackend(NativeLibrary library, NativeModel model, ModelFacts facts, int threads) {
+        this.library = library;
+        this.model = model;
+        this.facts = facts;
+        this.threads = threads;
+    }
+
+    /** Loads the model through the native library; {@code inspected} are the GGUF header's facts. */
+    public static NativeBackend load(NativeLibrary library, Path modelPath, ModelFacts inspected, int gpuLayers,
+            int threads) throws ModelLoadException {
+        NativeModel model = NativeModel.load(modelPath, gpuLayers);
+        Set<Integer> endOfGeneration = IntStream.of(model.endOfGenerationTokens()).boxed().collect(Collectors.toSet());
+        ModelFacts facts = new ModelFacts(model.vocabSize(), model.bosToken(), model.addBos(),
+                model.trainContext() > 0 ? model.trainContext() : inspected.trainContext(), inspected.architecture(),
+                inspected.hasChatTemplate(), endOfGeneration);
+        return new NativeBackend(library, model, facts, threads);
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    @Override
+    public ModelFacts facts() {
+        return facts;
+    }
+
+    @Override
+    public int[] tokenize(String text) {
+        return TokenizerGuard.tokenize(text, model::tokenize);
+    }
+
+    @Override
+    public String detokenize(int[] tokens) {
+        return model.detokenize(tokens);
+    }
+
+    @Override
+    public String chatPrompt(ArrayNode messages) {
+        return model.chatPrompt(messages.toString());
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("engine", name());
+        about.put("llama_cpp", library.release() + " (" + library.commit() + ")");
+        about.put("build", library.flavor());
+        about.put("cpu", library.cpuFeatures().strip());
+        return about;
+    }
+
+    @Override
+    public SlotScheduler startScheduler(EngineSettings settings, EngineListener listener) {
+        NativeContext context = model.newContext(settings.maxModelLen(), settings.parallel(), BATCH, threads);
+        return new BatchScheduler(model, context, settings, listener);
+    }
+}

@@ -1,0 +1,92 @@
+package io.inventiv.worker.engine.jni;
+
+import io.inventiv.worker.engine.SamplingParams;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The KV cache (one sequence per slot) and batched decoding. Used by one thread only: the decode
+ * loop's. A batch is filled row by row, then {@link #decode()} runs one llama_decode over it.
+ */
+public final class NativeContext {
+    private final NativeModel model;
+    private final long context;
+    private final int perSequence;
+    private final int capacity;
+    private final int[] tokens;
+    private final int[] positions;
+    private final int[] sequences;
+    private final boolean[] outputs;
+    private int rows;
+
+    NativeContext(NativeModel model, int perSequence, int sequences, int batch, int threads) {
+        this.model = model;
+        this.context = LlamaNative.contextNew(model.handle(), perSequence * sequences, sequences, batch, threads,
+                threads);
+        this.perSequence = LlamaNative.contextSeqLength(context);
+        this.capacity = batch;
+        this.tokens = new int[batch];
+        this.positions = new int[batch];
+        this.sequences = new int[batch];
+        this.outputs = new boolean[batch];
+    }
+
+    /** Tokens each sequence can hold. */
+    public int perSequence() {
+        return perSequence;
+    }
+
+    /** Rows one batch can hold. */
+    public int capacity() {
+        return capacity;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** Adds a row and returns its index, the one to sample from when {@code output} is set. */
+    public int add(int token, int position, int sequence, boolean output) {
+        tokens[rows] = token;
+        positions[rows] = position;
+        sequences[rows] = sequence;
+        outputs[rows] = output;
+        return rows++;
+    }
+
+    /** Decodes the filled rows and empties the batch. False when the KV cache had no room. */
+    public boolean decode() {
+        int n = rows;
+        rows = 0;
+        return LlamaNative.decode(context, n, tokens, positions, sequences, outputs) == 0;
+    }
+
+    /** Drops the rows added since the last decode. */
+    public void discardBatch() {
+        rows = 0;
+    }
+
+    /** Forgets a sequence from {@code position} on, so that it can be refilled from there. */
+    public void truncate(int sequence, int position) {
+        if (!LlamaNative.sequenceRemove(context, sequence, position, -1)) {
+            throw new NativeException("llama.cpp could not shorten sequence " + sequence + " to " + position);
+        }
+    }
+
+    /** Samples (and accepts) the next token of a row of the last batch. */
+    public int sample(NativeSampler sampler, int row) {
+        return LlamaNative.sample(sampler.handle(), context, row);
+    }
+
+    /**
+     * A sampler chain for one request. {@code grammar} (GBNF, or null) constrains every token;
+     * {@code bias} masks or favours tokens; penalties look back over {@code penaltyWindow} tokens.
+     */
+    public NativeSampler newSampler(SamplingParams sampling, String grammar, int[] biasIds, float[] biasValues,
+            int penaltyWindow) {
+        long seed = sampling.seed() == null ? -1 : Integer.toUnsignedLong(sampling.seed());
+        return new NativeSampler(LlamaNative.samplerNew(model.handle(), sampling.temperature(), sampling.topK(),
+                sampling.topP(), sampling.minP(), penaltyWindow, sampling.repetitionPenalty(),
+                sampling.frequencyPenalty(), sampling.presencePenalty(), seed,
+                grammar == null ? null : grammar.getBytes(StandardCharsets.UTF_8), biasIds, biasValues));
+    }
+}

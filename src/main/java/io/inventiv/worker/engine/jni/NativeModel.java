@@ -1,0 +1,125 @@
+package io.inventiv.worker.engine.jni;
+
+import io.inventiv.worker.engine.ModelLoadException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A model loaded by our own native layer, with its vocabulary and chat templates. Loaded once for
+ * the life of the process. Tokenizing, detokenizing and templating are safe from any thread.
+ */
+public final class NativeModel {
+    private final long model;
+    private final long templates;
+    private final int vocabSize;
+    private final int bosToken;
+    private final boolean addBos;
+    private final int trainContext;
+    private final String description;
+    private final boolean[] endOfGeneration;
+    private final int[] endOfGenerationIds;
+    private final byte[] pieces;
+    private final int[] pieceOffsets;
+
+    private NativeModel(long model, long templates) {
+        this.model = model;
+        this.templates = templates;
+        int[] facts = LlamaNative.modelFacts(model);
+        this.vocabSize = facts[0];
+        this.bosToken = facts[1];
+        this.addBos = facts[3] != 0;
+        this.trainContext = facts[4];
+        this.description = LlamaNative.modelDescription(model);
+        this.endOfGenerationIds = LlamaNative.endOfGenerationTokens(model);
+        this.endOfGeneration = new boolean[vocabSize];
+        for (int id : endOfGenerationIds) {
+            endOfGeneration[id] = true;
+        }
+        this.pieceOffsets = new int[vocabSize + 1];
+        this.pieces = LlamaNative.vocabPieces(model, pieceOffsets);
+    }
+
+    /** Loads the GGUF file with {@code gpuLayers} layers offloaded (-1: all). */
+    public static NativeModel load(Path path, int gpuLayers) throws ModelLoadException {
+        long model;
+        try {
+            model = LlamaNative.modelLoad(path.toString().getBytes(StandardCharsets.UTF_8), gpuLayers);
+        } catch (NativeException | IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+        long templates;
+        try {
+            templates = LlamaNative.templatesNew(model, null);
+        } catch (NativeException e) {
+            LlamaNative.modelFree(model);
+            throw new ModelLoadException("the model's chat template cannot be used: " + e.getMessage(), e);
+        }
+        return new NativeModel(model, templates);
+    }
+
+    long handle() {
+        return model;
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    public int bosToken() {
+        return bosToken;
+    }
+
+    public boolean addBos() {
+        return addBos;
+    }
+
+    public int trainContext() {
+        return trainContext;
+    }
+
+    /** llama.cpp's one-line description, e.g. "qwen2 1B Q4_K - Medium". */
+    public String description() {
+        return description;
+    }
+
+    public int[] endOfGenerationTokens() {
+        return endOfGenerationIds.clone();
+    }
+
+    /** Whether sampling this token ends a generation (EOS, EOT, <|im_end|>, ...). */
+    public boolean isEndOfGeneration(int token) {
+        return token >= 0 && token < vocabSize && endOfGeneration[token];
+    }
+
+    /** Appends the UTF-8 bytes of a generated token to {@code out} (special tokens add none). */
+    public void appendPiece(int token, Utf8Assembler out) {
+        out.append(pieces, pieceOffsets[token], pieceOffsets[token + 1] - pieceOffsets[token]);
+    }
+
+    /** Tokens of a text; special tokens written in it are parsed; no BOS is added. */
+    public int[] tokenize(String text) {
+        return LlamaNative.tokenize(model, text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** Text of token ids (special tokens rendered); ids outside the vocabulary are refused. */
+    public String detokenize(int[] tokens) {
+        return new String(LlamaNative.detokenize(model, tokens, true), StandardCharsets.UTF_8);
+    }
+
+    /** The model's chat template applied to OpenAI-shaped messages (a JSON array). */
+    public String chatPrompt(String messagesJson) {
+        return new String(LlamaNative.applyTemplate(templates, messagesJson.getBytes(StandardCharsets.UTF_8), true),
+                StandardCharsets.UTF_8);
+    }
+
+    /** A context over this model: {@code sequences} slots of {@code perSequence} tokens each. */
+    public NativeContext newContext(int perSequence, int sequences, int batch, int threads) {
+        return new NativeContext(this, perSequence, sequences, batch, threads);
+    }
+
+    @Override
+    public String toString() {
+        return description + " (" + vocabSize + " tokens, EOG " + Arrays.toString(endOfGenerationIds) + ")";
+    }
+}

@@ -1,0 +1,90 @@
+package io.inventiv.worker.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.inventiv.worker.TestModels;
+import io.inventiv.worker.engine.jni.NativeLibrary;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The native engine's decode loop: chunked prompts beside running streams, and cancellation between chunks. */
+class BatchSchedulerTest {
+    private static final long TOKEN_DELAY_MILLIS = 15;
+    private static NativeBackend backend;
+
+    @BeforeAll
+    static void load() throws Exception {
+        assumeTrue(TestModels.ENGINE.equals("native"), "runs in the native-engine pass");
+        Path model = TestModels.tinyQwen();
+        backend = NativeBackend.load(NativeLibrary.load(NativeLibrary.defaultFolder()), model, ModelFacts.inspect(model),
+                0, 2);
+    }
+
+    private static Generation generation(String id, int[] prompt, int maxTokens, SlotScheduler scheduler) {
+        return new Generation(id, new PreparedPrompt(prompt), new SamplingParams(maxTokens, 0, 1, 0, 0, 0, 0, 1, true, 7),
+                List.of(), scheduler);
+    }
+
+    private static GenerationEvent lastEvent(Generation generation) throws InterruptedException {
+        while (true) {
+            GenerationEvent event = generation.next();
+            if (event instanceof GenerationEvent.Finished || event instanceof GenerationEvent.Failed) {
+                return event;
+            }
+        }
+    }
+
+    @Test
+    void aLongPromptCancelledWhileItIsEvaluatedFreesItsSlotBeforeItsFirstToken() throws Exception {
+        CountDownLatch longOneStarted = new CountDownLatch(1);
+        EngineListener listener = new EngineListener() {
+            @Override
+            public void onStarted(Generation generation, long atNanos) {
+                if (generation.requestId().equals("long")) {
+                    longOneStarted.countDown();
+                }
+            }
+        };
+        SlotScheduler scheduler = backend.startScheduler(new EngineSettings(1024, 2, 4, 256, TOKEN_DELAY_MILLIS),
+                listener);
+        Generation stream = generation("stream", new int[] {1, 2, 3}, 120, scheduler);
+        scheduler.admit(stream);
+        while (scheduler.running() == 0) {
+            Thread.sleep(2);
+        }
+        int[] longPrompt = new int[1000];
+        for (int i = 0; i < longPrompt.length; i++) {
+            longPrompt[i] = 1 + i % 200;
+        }
+        Generation longOne = generation("long", longPrompt, 8, scheduler);
+        scheduler.admit(longOne);
+        longOneStarted.await(10, TimeUnit.SECONDS);
+        longOne.cancel();
+
+        GenerationResult aborted = assertInstanceOf(GenerationEvent.Finished.class, lastEvent(longOne)).result();
+        assertEquals(FinishReason.ABORT, aborted.finishReason());
+        assertEquals(0, aborted.firstTokenAtNanos(), "its prompt was never finished: the slot was freed between chunks");
+        assertEquals(1, scheduler.running(), "the stream still runs");
+        GenerationResult streamed = assertInstanceOf(GenerationEvent.Finished.class, lastEvent(stream)).result();
+        assertEquals(120, streamed.completionTokens(), "the stream beside it was not disturbed");
+    }
+
+    @Test
+    void aPromptAloneTakesWholeBatchesAndBesideStreamsAMeasuredChunk() {
+        PrefillBudget budget = new PrefillBudget(512);
+        assertEquals(512, budget.tokensFor(0, 512), "alone, a prompt fills the batch");
+        assertEquals(PrefillBudget.FIRST_CHUNK, budget.tokensFor(3, 509), "before anything is measured");
+        budget.observe(3, 0, 40_000_000); // a step of 3 streams: 40 ms
+        budget.observe(3, 32, 40_000_000 + 32 * 2_500_000L); // each prompt token adds 2.5 ms
+        assertEquals(12, budget.tokensFor(3, 509), "0.75 × 40 ms of prompt tokens at 2.5 ms each");
+        budget.observe(3, 12, 40_000_000 + 12 * 100_000_000L);
+        assertEquals(PrefillBudget.SMALLEST_CHUNK, budget.tokensFor(3, 509), "never less than the smallest chunk");
+        assertEquals(2, budget.tokensFor(3, 2), "nor more than the batch has room for");
+    }
+}
