@@ -23,8 +23,14 @@ PROMPT_TOKENS=${BENCH_PROMPT_TOKENS:-96}
 MAX_TOKENS=${BENCH_MAX_TOKENS:-128}
 STREAMS=${BENCH_STREAMS:-"1 4"}
 ROUNDS=${BENCH_ROUNDS:-3}
+# Sampling sent with every request: greedy top-k 1 by default; BENCH_TEMPERATURE=0.7 BENCH_TOP_K=0
+# samples as the OpenAI SDKs do (no top-k, top-p 1).
+TEMPERATURE=${BENCH_TEMPERATURE:-0}
+TOP_K=${BENCH_TOP_K:-1}
 WARMUP_TOKENS=${BENCH_WARMUP_TOKENS:-64}
 ENGINE=${BENCH_ENGINE:-0}
+# Which engine our server runs: ENGINE=auto|native|binding (auto: native when target/native has it).
+OURS_ENGINE=${BENCH_OURS_ENGINE:-auto}
 LLAMA_SERVER_BIN=${LLAMA_SERVER_BIN:-}
 # /metrics and /v1/models are timed during multi-stream loads only: a scrape costs the server CPU
 # that llama.cpp's threads then lack, so the 1-stream decode and TTFT figures are taken without
@@ -79,7 +85,8 @@ fi
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "llama-server: ${LLAMA_SERVER_BIN:-not given}"
   echo "our server's JVM: ${SERVER_JVM[*]} ${BENCH_SERVER_JVM_OPTS:-}"
-  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS streams='$STREAMS' rounds=$ROUNDS warm-up=2 requests (1 stream) or 1 wave (N streams) × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
+  echo "our server's engine: ENGINE=$OURS_ENGINE$([ -f target/native/build-info.properties ] && echo " (target/native: $(tr '\n' ' ' < target/native/build-info.properties))")"
+  echo "settings: threads=$THREADS n_ctx=$N_CTX prompt=$PROMPT_TOKENS max_tokens=$MAX_TOKENS temperature=$TEMPERATURE top_k=$TOP_K streams='$STREAMS' rounds=$ROUNDS warm-up=2 requests (1 stream) or 1 wave (N streams) × $WARMUP_TOKENS tokens ttft_prompt=$TTFT_PROMPT_TOKENS ttft_requests=$TTFT_REQUESTS"
 } | tee "$OUT/machine.txt"
 
 # shellcheck source=scripts/servers.sh
@@ -118,12 +125,12 @@ wait_quiet() {
 # our server still had 0.5 s of C2 compilation going on inside the measured requests.
 load_args() {
   local n=$1 requests=$(( $1 == 1 ? 4 : 2 * $1 )) warmup=$(( $1 == 1 ? 2 : $1 ))
-  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $warmup --warmup-max-tokens $WARMUP_TOKENS --requests $requests --repeats 1 --json --no-progress"
+  echo "-c $n --prompt-tokens $PROMPT_TOKENS --max-tokens $MAX_TOKENS --warmup $warmup --warmup-max-tokens $WARMUP_TOKENS --requests $requests --repeats 1 --temperature $TEMPERATURE --top-k $TOP_K --json --no-progress"
 }
 
 # The short-prompt TTFT scenario: 1 stream, a warm-up of 2 requests, then TTFT_REQUESTS.
 ttft_args() {
-  echo "-c 1 --prompt-tokens $TTFT_PROMPT_TOKENS --max-tokens 4 --warmup 2 --warmup-max-tokens 4 --requests $TTFT_REQUESTS --repeats 1 --json --no-progress"
+  echo "-c 1 --prompt-tokens $TTFT_PROMPT_TOKENS --max-tokens 4 --warmup 2 --warmup-max-tokens 4 --requests $TTFT_REQUESTS --repeats 1 --temperature $TEMPERATURE --top-k $TOP_K --json --no-progress"
 }
 ttft_enabled() { # n
   [ "$1" = 1 ] && [ "$TTFT_PROMPT_TOKENS" -gt 0 ]
@@ -184,7 +191,7 @@ record_process() { # name pid ready_ms
 
 # Starts our server as the rounds measure it, on N slots (see start_server).
 start_ours() { # name port slots
-  start_server "$1" "$2" env MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$2" N_PARALLEL="$3" N_THREADS="$THREADS" \
+  start_server "$1" "$2" env ENGINE="$OURS_ENGINE" MODEL_PATH="$MODEL" HOST=127.0.0.1 PORT="$2" N_PARALLEL="$3" N_THREADS="$THREADS" \
     N_CTX="$N_CTX" "$JAVA" "${SERVER_JVM[@]}" ${SERVER_JVM_EXTRA[@]+"${SERVER_JVM_EXTRA[@]}"} -jar "$JAR"
 }
 
@@ -267,7 +274,7 @@ echo
 rm -rf "$NATIVE" "$OUT/ours.jsa"
 echo
 echo "results: $OUT (table.md, summary.json, one JSON per run)"
-[ -z "$LLAMA_SERVER_BIN" ] && echo "llama-server: not run (make llama-server builds one; then make bench LLAMA_SERVER_BIN=.cache/llama.cpp-b4980/build/bin/llama-server)"
+[ -z "$LLAMA_SERVER_BIN" ] && echo "llama-server: not run (make bench LLAMA_SERVER_BIN=\$(make -s llama-server) adds it)"
 if [ "$failures" -gt 0 ]; then
   echo "$failures run(s) failed or reported errors" >&2
   exit 1

@@ -90,7 +90,11 @@ final class BatchScheduler extends SlotScheduler {
                 decoding++;
             }
         }
-        int budget = prefill.tokensFor(decoding, context.capacity() - decoding);
+        int prefilling = 0;
+        for (BatchSlot slot : slots) {
+            prefilling += slot.isPrefilling() ? 1 : 0;
+        }
+        int budget = prefill.tokensFor(decoding, prefilling, context.capacity() - decoding);
         int prefilled = 0;
         for (BatchSlot slot : slots) {
             if (budget - prefilled > 0 && slot.isPrefilling()) {

@@ -1,17 +1,18 @@
 package io.inventiv.worker.engine;
 
 /**
- * How many prompt tokens the decode loop adds to a step in which other slots decode. Alone, a
- * prompt takes the whole batch. Beside running streams, its chunk is sized from measured costs so
- * that the step takes at most {@link #ALLOWANCE} more than a step of the streams alone: a long
- * prompt then stretches their inter-token gap by that much at worst, instead of stalling them for
- * its whole evaluation (docs/DECISIONS.md, "Prefill chunks").
+ * How many prompt tokens the decode loop adds to a step in which other slots decode. Alone, or
+ * when as many slots wait for their prompt as decode (a burst of arrivals), prompts take the whole
+ * batch, as llama-server does. Beside a majority of running streams, the chunk is sized from
+ * measured costs so that the step takes at most {@link #ALLOWANCE} more than a step of the streams
+ * alone: a long prompt then stretches their inter-token gap by that much at worst, instead of
+ * stalling them for its whole evaluation (docs/DECISIONS.md, "Prefill chunks").
  */
 final class PrefillBudget {
     /** A step with a prompt chunk may take this fraction longer than one without. */
-    static final double ALLOWANCE = 0.75;
-    static final int FIRST_CHUNK = 32;
-    static final int SMALLEST_CHUNK = 8;
+    static final double ALLOWANCE = 0.7;
+    static final int FIRST_CHUNK = 2;
+    static final int SMALLEST_CHUNK = 1;
     private static final double WEIGHT = 0.2;
 
     private final int capacity;
@@ -23,9 +24,12 @@ final class PrefillBudget {
         this.capacity = capacity;
     }
 
-    /** Prompt tokens for a step with {@code decoding} decoding rows and room for {@code room} more. */
-    int tokensFor(int decoding, int room) {
-        if (decoding == 0) {
+    /**
+     * Prompt tokens for a step with {@code decoding} decoding rows, {@code prefilling} slots waiting
+     * for their prompt, and room for {@code room} more rows.
+     */
+    int tokensFor(int decoding, int prefilling, int room) {
+        if (prefilling >= decoding) {
             return room;
         }
         if (decodeStepNanos == 0 || promptTokenNanos == 0) {

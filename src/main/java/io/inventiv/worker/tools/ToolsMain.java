@@ -5,6 +5,7 @@ import io.inventiv.worker.tools.cli.BenchCommand;
 import io.inventiv.worker.tools.cli.BenchModelCommand;
 import io.inventiv.worker.tools.bench.BenchTableCommand;
 import io.inventiv.worker.tools.cli.DemoModelCommand;
+import io.inventiv.worker.tools.cli.InterferenceBenchCommand;
 import io.inventiv.worker.tools.cli.PairedBenchCommand;
 import io.inventiv.worker.tools.cli.RawBenchCommand;
 import io.inventiv.worker.tools.cli.SoakCommand;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "worker-llamacpp-tools", mixinStandardHelpOptions = true, version = "worker-llamacpp tools 0.1.0",
         description = "Fixture models, benchmarks and the soak run for worker-llamacpp.",
         subcommands = {DemoModelCommand.class, BenchModelCommand.class, SoakCommand.class, BenchCommand.class,
-                RawBenchCommand.class, PairedBenchCommand.class, BenchTableCommand.class})
+                RawBenchCommand.class, PairedBenchCommand.class, BenchTableCommand.class,
+                InterferenceBenchCommand.class})
 public final class ToolsMain implements Runnable {
     @Override
     public void run() {

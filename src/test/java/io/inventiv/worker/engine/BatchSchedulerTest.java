@@ -78,13 +78,14 @@ class BatchSchedulerTest {
     @Test
     void aPromptAloneTakesWholeBatchesAndBesideStreamsAMeasuredChunk() {
         PrefillBudget budget = new PrefillBudget(512);
-        assertEquals(512, budget.tokensFor(0, 512), "alone, a prompt fills the batch");
-        assertEquals(PrefillBudget.FIRST_CHUNK, budget.tokensFor(3, 509), "before anything is measured");
+        assertEquals(512, budget.tokensFor(0, 1, 512), "alone, a prompt fills the batch");
+        assertEquals(509, budget.tokensFor(1, 3, 509), "a burst of arrivals fills it too");
+        assertEquals(PrefillBudget.FIRST_CHUNK, budget.tokensFor(3, 1, 509), "before anything is measured");
         budget.observe(3, 0, 40_000_000); // a step of 3 streams: 40 ms
-        budget.observe(3, 32, 40_000_000 + 32 * 2_500_000L); // each prompt token adds 2.5 ms
-        assertEquals(12, budget.tokensFor(3, 509), "0.75 × 40 ms of prompt tokens at 2.5 ms each");
+        budget.observe(3, 2, 40_000_000 + 2 * 2_500_000L); // each prompt token adds 2.5 ms
+        assertEquals(11, budget.tokensFor(3, 1, 509), "0.7 × 40 ms of prompt tokens at 2.5 ms each");
+        assertEquals(2, budget.tokensFor(3, 1, 2), "nor more than the batch has room for");
         budget.observe(3, 12, 40_000_000 + 12 * 100_000_000L);
-        assertEquals(PrefillBudget.SMALLEST_CHUNK, budget.tokensFor(3, 509), "never less than the smallest chunk");
-        assertEquals(2, budget.tokensFor(3, 2), "nor more than the batch has room for");
+        assertEquals(PrefillBudget.SMALLEST_CHUNK, budget.tokensFor(3, 1, 509), "never less than the smallest chunk");
     }
 }

@@ -81,14 +81,29 @@ public final class BenchPrompt {
         return exact() ? baseTokens.length : baseWords.length;
     }
 
-    /** The ids of prompt number {@code index}: the base ids rotated left by {@code index}. */
+    /**
+     * The ids of prompt number {@code index}: the base ids rotated left by {@code index}, read with
+     * a stride that changes every {@code length} prompts (1, then the next number coprime with the
+     * length, ...). So a short prompt does not come back after {@code length} requests: servers
+     * that keep earlier prompts in memory (llama-server's RAM cache) would skip its prefill.
+     */
     public int[] tokens(int index) {
-        int[] rotated = new int[baseTokens.length];
-        int shift = Math.floorMod(index, baseTokens.length);
-        for (int i = 0; i < rotated.length; i++) {
-            rotated[i] = baseTokens[(i + shift) % baseTokens.length];
+        int length = baseTokens.length;
+        int rotation = Math.floorMod(index, length);
+        int stride = stride(Math.floorDiv(index, length), length);
+        int[] tokens = new int[length];
+        for (int i = 0; i < length; i++) {
+            tokens[i] = baseTokens[(int) ((rotation + (long) i * stride) % length)];
         }
-        return rotated;
+        return tokens;
+    }
+
+    /** The {@code block}-th number coprime with {@code length}, cycling through those below it. */
+    private static int stride(int block, int length) {
+        int[] coprimes = java.util.stream.IntStream.range(1, Math.max(2, length))
+                .filter(k -> java.math.BigInteger.valueOf(k).gcd(java.math.BigInteger.valueOf(length)).intValue() == 1)
+                .toArray();
+        return coprimes[Math.floorMod(block, coprimes.length)];
     }
 
     /** The text of prompt number {@code index}, in approximate mode: the words rotated. */

@@ -3,6 +3,7 @@ package io.inventiv.worker.tools.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -37,7 +38,18 @@ class BenchPromptTest {
         int[] second = prompt.tokens(1);
         assertNotEquals(first[0], second[0]);
         assertArrayEquals(Arrays.stream(first).sorted().toArray(), Arrays.stream(second).sorted().toArray());
-        assertArrayEquals(first, prompt.tokens(10), "rotation wraps around");
+        assertArrayEquals(Arrays.stream(first).sorted().toArray(), Arrays.stream(prompt.tokens(10)).sorted().toArray());
+        assertNotEquals(Arrays.toString(first), Arrays.toString(prompt.tokens(10)),
+                "after a full rotation the order changes, so no prompt comes back");
+    }
+
+    @Test
+    void aSixteenTokenPromptGivesManyDistinctPrompts() {
+        BenchPrompt prompt = BenchPrompt.ofTokens(16, text -> java.util.stream.IntStream.range(0, 64).map(i -> 1000 + i).toArray());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 128; i++) {
+            assertTrue(seen.add(Arrays.toString(prompt.tokens(i))), "prompt " + i + " is new");
+        }
     }
 
     @Test
