@@ -6,6 +6,12 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
@@ -20,7 +26,9 @@ public final class RequestBodies {
     /** The body as a JSON object; 415, 413 or 400 otherwise. */
     public JsonNode readObject(ServerRequest req) {
         requireJsonMediaType(req);
-        JsonNode node = Json.parse(readBounded(req));
+        byte[] body = readBounded(req);
+        requireUtf8(body);
+        JsonNode node = Json.parse(body);
         if (!node.isObject()) {
             throw ApiException.badRequest("The request body must be a JSON object, got " + describe(node) + ".", null);
         }
@@ -40,6 +48,34 @@ public final class RequestBodies {
         if (!base.equals("application/json") && !base.endsWith("+json") && !curlDefault) {
             throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415,
                     "Unsupported Content-Type '" + type + "'; send application/json.", null, null);
+        }
+    }
+
+    /**
+     * JSON text is UTF-8 (RFC 8259). Jackson would take a truncated character at the end of a string
+     * or an encoded surrogate half as it comes, and the text would reach the tokenizer changed; vLLM
+     * refuses such a body, and so do we.
+     */
+    private static void requireUtf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        CharBuffer chars = CharBuffer.allocate(4096);
+        while (true) {
+            CoderResult result = decoder.decode(bytes, chars, true);
+            if (result.isError()) {
+                throw ApiException.badRequest("The request body is not valid UTF-8 (at byte " + bytes.position()
+                        + ").", null);
+            }
+            if (result.isUnderflow()) {
+                break;
+            }
+            chars.clear();
+        }
+        chars.clear();
+        if (decoder.flush(chars).isError()) {
+            throw ApiException.badRequest("The request body is not valid UTF-8 (at its end).", null);
         }
     }
 

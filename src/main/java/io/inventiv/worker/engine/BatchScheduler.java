@@ -173,7 +173,7 @@ final class BatchScheduler extends SlotScheduler {
         try {
             SamplingParams sampling = generation.sampling();
             boolean mask = sampling.ignoreEos();
-            sampler = context.newSampler(sampling, null, mask ? endOfGeneration : null,
+            sampler = context.newSampler(sampling, sampling.grammar(), mask ? endOfGeneration : null,
                     mask ? maskEndOfGeneration : null, penaltyWindow);
             context.truncate(slot.sequence, reused);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.inventiv.worker.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inventiv.worker.TestModels;
@@ -73,6 +74,45 @@ class BatchSchedulerTest {
         assertEquals(1, scheduler.running(), "the stream still runs");
         GenerationResult streamed = assertInstanceOf(GenerationEvent.Finished.class, lastEvent(stream)).result();
         assertEquals(120, streamed.completionTokens(), "the stream beside it was not disturbed");
+    }
+
+    @Test
+    void completionTokensCountEverySampledTokenWhenTheModelStopsByItselfOnCjkAndEmoji() throws Exception {
+        // A grammar makes the random-weights fixture spell this text in byte-level tokens (several per
+        // character), then allows only end-of-generation tokens, so the model stops by itself.
+        String text = "h\u00e9llo \u4e16\u754c \ud83d\ude42";
+        String grammar = "root ::= \"" + text + "\"";
+        SlotScheduler scheduler = backend.startScheduler(new EngineSettings(256, 1, 4, 256, 0), EngineListener.NONE);
+        int[] prompt = backend.tokenize("Say it:");
+        int stoppedAt = -1;
+        for (int budget = 1; budget <= 48 && stoppedAt < 0; budget++) {
+            Generation generation = new Generation("g" + budget, new PreparedPrompt(prompt),
+                    new SamplingParams(budget, 0, 1, 0, 0, 0, 0, 1, false, 7, grammar), List.of(), scheduler);
+            scheduler.admit(generation);
+            StringBuilder written = new StringBuilder();
+            GenerationEvent event;
+            while (!((event = generation.next()) instanceof GenerationEvent.Finished)) {
+                assertInstanceOf(GenerationEvent.class, event);
+                if (event instanceof GenerationEvent.Failed failed) {
+                    throw new AssertionError(failed.message());
+                }
+                if (event instanceof GenerationEvent.Delta delta) {
+                    written.append(delta.text());
+                }
+            }
+            GenerationResult result = ((GenerationEvent.Finished) event).result();
+            assertEquals(budget, result.completionTokens(), "every sampled token counted, budget " + budget);
+            if (result.finishReason() == FinishReason.STOP) {
+                assertEquals(text, written.toString());
+                stoppedAt = budget;
+            } else {
+                assertEquals(FinishReason.LENGTH, result.finishReason());
+                String whole = written.toString().replace("\ufffd", "");
+                assertEquals(text.substring(0, whole.length()), whole, "a cut generation wrote a prefix of the text");
+            }
+        }
+        // Every smaller budget was cut at its length: the one that stopped sampled exactly that many.
+        assertTrue(stoppedAt > 1, "it stopped by itself within 48 tokens, at " + stoppedAt);
     }
 
     @Test

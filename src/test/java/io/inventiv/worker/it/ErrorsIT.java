@@ -52,6 +52,26 @@ class ErrorsIT {
     }
 
     @Test
+    void bodiesThatAreNotUtf8Are400AndTheServerLivesOn() {
+        byte[][] broken = {
+            {(byte) 0xE2, (byte) 0x82}, // € cut after two of its three bytes
+            {(byte) 0xC3}, // é cut after its first byte
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded surrogate half
+            {(byte) 0xC0, (byte) 0xAF}, // an overlong "/"
+            {(byte) 0xFF},
+        };
+        for (byte[] bytes : broken) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.writeBytes("{\"prompt\":\"price: 5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(bytes);
+            body.writeBytes("\",\"max_tokens\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode error = assertError(http.post("/v1/completions", body.toByteArray()), 400);
+            assertTrue(error.get("message").asText().contains("not valid UTF-8"), error.toString());
+        }
+        assertEquals(200, http.post("/v1/completions", "{\"prompt\":\"price: 5€ café\",\"max_tokens\":1}").statusCode());
+    }
+
+    @Test
     void wrongTypesNameTheField() {
         badChat("\"messages\":\"hi\"", "messages");
         badChat(OK_MESSAGES + ",\"max_tokens\":\"12\"", "max_tokens");

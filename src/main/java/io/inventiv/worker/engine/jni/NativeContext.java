@@ -78,7 +78,8 @@ public final class NativeContext {
     }
 
     /**
-     * A sampler chain for one request. {@code grammar} (GBNF, or null) constrains every token;
+     * A sampler chain for one request. {@code grammar} (GBNF, or null) constrains every token; an
+     * invalid one is an {@link IllegalArgumentException};
      * {@code bias} masks or favours tokens; penalties look back over {@code penaltyWindow} tokens.
      */
     public NativeSampler newSampler(SamplingParams sampling, String grammar, int[] biasIds, float[] biasValues,

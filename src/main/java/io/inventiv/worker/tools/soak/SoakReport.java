@@ -123,10 +123,11 @@ final class SoakReport {
                 .mapToDouble(Map.Entry::getValue).sum();
     }
 
-    String summary(boolean exitedCleanly, Path model) {
+    String summary(boolean exitedCleanly, Path model, String engine) {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "Soak: %d s against %s, %d requests (%d completed, %d dropped by the client)%n%n",
-                durationMillis / 1000, model.getFileName(), tally.requests(), tally.completed, tally.dropped));
+        text.append(String.format(Locale.ROOT,
+                "Soak: %d s against %s on the %s engine, %d requests (%d completed, %d dropped by the client)%n%n",
+                durationMillis / 1000, model.getFileName(), engine, tally.requests(), tally.completed, tally.dropped));
         text.append("| check | clients | server |\n|---|---|---|\n");
         lines.forEach(line -> text.append(line).append('\n'));
         text.append("| SIGTERM → exit code 0 | ").append(exitedCleanly ? "yes" : "NO").append(" | |\n\n");

@@ -58,6 +58,7 @@ public final class SoakRun {
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitHealthy(base, server);
+            String engine = engineOf(base);
             List<SoakPrompt> prompts = measurePrompts(base);
             MemoryTrace memory = new MemoryTrace(server.pid(), MemoryTrace.jcmdBesideThisJava(), outputFolder,
                     SoakReport.warmUpEndsMillis(durationMillis));
@@ -70,7 +71,7 @@ public final class SoakRun {
                     memory.change());
             server.destroy(); // SIGTERM: the server drains and exits with 0
             boolean exitedCleanly = server.waitFor(60, TimeUnit.SECONDS) && server.exitValue() == 0;
-            String summary = report.summary(exitedCleanly, model);
+            String summary = report.summary(exitedCleanly, model, engine);
             Files.writeString(outputFolder.resolve("summary.md"), summary);
             System.out.println(summary);
             return report.passed() && exitedCleanly;
@@ -128,6 +129,13 @@ public final class SoakRun {
             measured.add(new SoakPrompt(prompt, JSON.readTree(response.body()).get("count").asInt()));
         }
         return measured;
+    }
+
+    /** The engine the server says it runs (/version), for the report. */
+    private String engineOf(URI base) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(base.resolve("/version")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("engine").asText("unknown");
     }
 
     private void awaitHealthy(URI base, Process server) throws Exception {

@@ -43,7 +43,7 @@ class SoakReportTest {
     void agreeingCountersAndFlatMemoryPass() {
         SoakReport report = new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), FLAT_RSS,
                 DURATION, null);
-        assertTrue(report.passed(), report.summary(true, Path.of("m.gguf")));
+        assertTrue(report.passed(), report.summary(true, Path.of("m.gguf"), "native"));
     }
 
     @Test
@@ -76,7 +76,7 @@ class SoakReportTest {
         SoakReport report = new SoakReport(tally(), metrics(0, 0, 0, 0, 0, 0), metrics(1, 1, 1, 3, 30, 20), growing,
                 DURATION, change);
         assertFalse(report.passed());
-        String summary = report.summary(true, Path.of("m.gguf"));
+        String summary = report.summary(true, Path.of("m.gguf"), "native");
         assertTrue(summary.contains("grew most: rss.anonymous +8.8 MB, malloc.in-use +7.8 MB, jvm.thread +1.0 MB"),
                 summary);
         assertTrue(summary.contains("| malloc.arenas | 4 | 6 | +2 |"), summary);
