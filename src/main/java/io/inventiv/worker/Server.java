@@ -74,7 +74,8 @@ public final class Server {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.connections = connections;
-        this.gpu = GpuOffload.resolve(config.gpuLayers());
+        // The native engine offloads to whatever device llama.cpp finds; this is the binding's reading.
+        this.gpu = engine.isNative() ? new GpuOffload(GpuOffload.NONE, 0, false) : GpuOffload.resolve(config.gpuLayers());
     }
 
     /** Where and how the server listens. */

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Which GPU backend the llama.cpp library that will be loaded has built in, and how many layers
@@ -54,53 +56,63 @@ public record GpuOffload(String backend, int layers, boolean auto) {
     private static String backendOf(String customLibraryFolder, String os, String arch) {
         boolean mac = os.startsWith("mac");
         String fileName = mac ? "libjllama.dylib" : os.startsWith("windows") ? "jllama.dll" : "libjllama.so";
-        byte[] library;
-        try {
-            library = customLibraryFolder != null && !customLibraryFolder.isBlank()
-                    ? readFile(Path.of(customLibraryFolder, fileName))
-                    : readBundled(mac, os, arch, fileName);
+        Set<String> found;
+        try (InputStream library = customLibraryFolder != null && !customLibraryFolder.isBlank()
+                ? openFile(Path.of(customLibraryFolder, fileName))
+                : openBundled(mac, os, arch, fileName)) {
+            if (library == null) {
+                return NONE;
+            }
+            found = find(library, "ggml_cuda", "ggml_metal");
         } catch (IOException e) {
             return NONE; // the load itself will say what is wrong with the library
         }
-        if (library == null) {
-            return NONE;
-        }
-        if (contains(library, "ggml_cuda")) {
+        if (found.contains("ggml_cuda")) {
             return "CUDA";
         }
         // Intel Macs' library has Metal too, but their GPUs are slower at this than their CPUs.
-        if (contains(library, "ggml_metal") && mac && (arch.equals("aarch64") || arch.equals("arm64"))) {
+        if (found.contains("ggml_metal") && mac && (arch.equals("aarch64") || arch.equals("arm64"))) {
             return "Metal";
         }
         return NONE;
     }
 
-    private static byte[] readFile(Path file) throws IOException {
-        return Files.isReadable(file) ? Files.readAllBytes(file) : null;
+    private static InputStream openFile(Path file) throws IOException {
+        return Files.isReadable(file) ? Files.newInputStream(file) : null;
     }
 
     /** The binding's resource layout: de/kherud/llama/{Linux,Mac,Windows}/{x86_64,aarch64}/. */
-    private static byte[] readBundled(boolean mac, String os, String arch, String fileName) throws IOException {
+    private static InputStream openBundled(boolean mac, String os, String arch, String fileName) {
         String osFolder = mac ? "Mac" : os.startsWith("windows") ? "Windows" : "Linux";
         String archFolder = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
                 : arch.equals("arm64") || arch.equals("aarch64") ? "aarch64" : arch;
         String resource = "de/kherud/llama/" + osFolder + "/" + archFolder + "/" + fileName;
-        try (InputStream in = GpuOffload.class.getClassLoader().getResourceAsStream(resource)) {
-            return in == null ? null : in.readAllBytes();
-        }
+        return GpuOffload.class.getClassLoader().getResourceAsStream(resource);
     }
 
-    static boolean contains(byte[] haystack, String needle) {
-        byte[] pattern = needle.getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + pattern.length <= haystack.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (haystack[i + j] != pattern[j]) {
-                    continue outer;
+    /**
+     * Which of the ASCII {@code needles} occur in the stream, read in blocks: the library is several
+     * megabytes, which a whole-file read would leave on the heap for the life of the process.
+     */
+    static Set<String> find(InputStream in, String... needles) throws IOException {
+        int longest = 0;
+        for (String needle : needles) {
+            longest = Math.max(longest, needle.length());
+        }
+        byte[] window = new byte[64 * 1024 + longest];
+        Set<String> found = new HashSet<>();
+        int kept = 0;
+        for (int n = in.read(window, kept, window.length - kept); n > 0; n = in.read(window, kept, window.length - kept)) {
+            int filled = kept + n;
+            String text = new String(window, 0, filled, StandardCharsets.ISO_8859_1);
+            for (String needle : needles) {
+                if (text.contains(needle)) {
+                    found.add(needle);
                 }
             }
-            return true;
+            kept = Math.min(longest - 1, filled);
+            System.arraycopy(window, filled - kept, window, 0, kept);
         }
-        return false;
+        return found;
     }
 }
