@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * The KV cache (one sequence per slot) and batched decoding. Used by one thread only: the decode
  * loop's. A batch is filled row by row, then {@link #decode()} runs one llama_decode over it.
  */
-public final class NativeContext {
+public final class NativeContext implements AutoCloseable {
     private final NativeModel model;
     private final long context;
     private final int perSequence;
@@ -17,6 +17,7 @@ public final class NativeContext {
     private final int[] sequences;
     private final boolean[] outputs;
     private int rows;
+    private boolean closed;
 
     NativeContext(NativeModel model, int perSequence, int sequences, int batch, int threads) {
         this.model = model;
@@ -28,6 +29,15 @@ public final class NativeContext {
         this.positions = new int[batch];
         this.sequences = new int[batch];
         this.outputs = new boolean[batch];
+    }
+
+    /** Frees the KV cache; the decode loop's context lives as long as the process. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LlamaNative.contextFree(context);
+        }
     }
 
     /** Tokens each sequence can hold. */

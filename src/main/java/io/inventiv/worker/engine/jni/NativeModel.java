@@ -9,7 +9,7 @@ import java.util.Arrays;
  * A model loaded by our own native layer, with its vocabulary and chat templates. Loaded once for
  * the life of the process. Tokenizing, detokenizing and templating are safe from any thread.
  */
-public final class NativeModel {
+public final class NativeModel implements AutoCloseable {
     private final long model;
     private final long templates;
     private final int vocabSize;
@@ -21,6 +21,7 @@ public final class NativeModel {
     private final int[] endOfGenerationIds;
     private final byte[] pieces;
     private final int[] pieceOffsets;
+    private boolean closed;
 
     private NativeModel(long model, long templates) {
         this.model = model;
@@ -116,6 +117,19 @@ public final class NativeModel {
     /** A context over this model: {@code sequences} slots of {@code perSequence} tokens each. */
     public NativeContext newContext(int perSequence, int sequences, int batch, int threads) {
         return new NativeContext(this, perSequence, sequences, batch, threads);
+    }
+
+    /**
+     * Frees the model. The server keeps its model for the life of the process; tools and tests that
+     * load several close them. No context of this model may be used afterwards.
+     */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            LlamaNative.templatesFree(templates);
+            LlamaNative.modelFree(model);
+        }
     }
 
     @Override
