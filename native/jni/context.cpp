@@ -4,6 +4,9 @@
 
 #include "llama.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace worker;
 
 namespace {
@@ -146,6 +149,149 @@ JNIEXPORT jboolean JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_sequen
             throw invalid_input("no such sequence or position");
         }
         return llama_memory_seq_rm(llama_get_memory(c->ctx), seq, p0, p1) ? JNI_TRUE : JNI_FALSE;
+    });
+}
+
+// Copies a whole sequence into another (the destination's tokens are replaced). Only whole copies:
+// between the per-slot streams of this cache llama.cpp cannot copy a part (it would assert).
+JNIEXPORT void JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_sequenceCopy(JNIEnv * env, jclass,
+        jlong handle, jint source, jint target) {
+    guarded_void(env, [&] {
+        engine_context * c = context_of(handle);
+        if (source < 0 || source >= c->n_seq || target < 0 || target >= c->n_seq || source == target) {
+            throw invalid_input("sequence copy needs two different existing sequences");
+        }
+        llama_memory_t memory = llama_get_memory(c->ctx);
+        llama_memory_seq_rm(memory, target, -1, -1);
+        llama_memory_seq_cp(memory, source, target, -1, -1);
+    });
+}
+
+// Log-probabilities of a row of the last batch, from the model's raw logits (vLLM's default): the
+// given token's first, then the top_n most likely, whose ids go to top_ids.
+JNIEXPORT jfloatArray JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_logprobs(JNIEnv * env, jclass,
+        jlong handle, jint row, jint token, jintArray top_ids) {
+    return guarded<jfloatArray>(env, nullptr, [&]() -> jfloatArray {
+        engine_context * c = context_of(handle);
+        if (row < 0 || static_cast<size_t>(row) >= c->last_outputs.size() || !c->last_outputs[row]) {
+            throw invalid_input("row " + std::to_string(row) + " of the last batch has no logits");
+        }
+        if (token < 0 || token >= c->n_vocab) {
+            throw invalid_input("token id " + std::to_string(token) + " is out of range");
+        }
+        const jsize top_n = top_ids == nullptr ? 0 : env->GetArrayLength(top_ids);
+        if (top_n > c->n_vocab) {
+            throw invalid_input("more top log-probabilities than tokens");
+        }
+        const float * logits = llama_get_logits_ith(c->ctx, row);
+        if (logits == nullptr) {
+            throw std::runtime_error("llama.cpp has no logits for row " + std::to_string(row));
+        }
+        float max_logit = logits[0];
+        for (int32_t i = 1; i < c->n_vocab; i++) {
+            max_logit = std::max(max_logit, logits[i]);
+        }
+        double sum = 0;
+        for (int32_t i = 0; i < c->n_vocab; i++) {
+            sum += std::exp(static_cast<double>(logits[i] - max_logit));
+        }
+        const float log_sum = max_logit + static_cast<float>(std::log(sum));
+        std::vector<int32_t> order(static_cast<size_t>(c->n_vocab));
+        for (int32_t i = 0; i < c->n_vocab; i++) {
+            order[i] = i;
+        }
+        std::partial_sort(order.begin(), order.begin() + top_n, order.end(),
+                [&](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+        std::vector<float> values(static_cast<size_t>(top_n) + 1);
+        values[0] = logits[token] - log_sum;
+        for (jsize i = 0; i < top_n; i++) {
+            values[i + 1] = logits[order[i]] - log_sum;
+        }
+        if (top_n > 0) {
+            env->SetIntArrayRegion(top_ids, 0, top_n, reinterpret_cast<const jint *>(order.data()));
+        }
+        jfloatArray out = env->NewFloatArray(static_cast<jsize>(values.size()));
+        if (out != nullptr) {
+            env->SetFloatArrayRegion(out, 0, static_cast<jsize>(values.size()), values.data());
+        }
+        return out;
+    });
+}
+
+// A context for pooled embeddings: one sequence evaluated whole (n_tokens up to n_ctx) and pooled
+// by `pooling` (llama_pooling_type: 1 mean, 2 cls, 3 last).
+JNIEXPORT jlong JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_embeddingContextNew(JNIEnv * env, jclass,
+        jlong model, jint n_ctx, jint threads, jint pooling) {
+    return guarded<jlong>(env, 0, [&]() -> jlong {
+        auto * m = from_handle<llama_model>(model, "model");
+        if (n_ctx < 1 || threads < 1 || pooling < LLAMA_POOLING_TYPE_MEAN || pooling > LLAMA_POOLING_TYPE_LAST) {
+            throw invalid_input("an embedding context needs a positive size and mean, cls or last pooling");
+        }
+        llama_context_params params = llama_context_default_params();
+        params.n_ctx = static_cast<uint32_t>(n_ctx);
+        params.n_batch = static_cast<uint32_t>(n_ctx);
+        params.n_ubatch = static_cast<uint32_t>(n_ctx);
+        params.n_seq_max = 1;
+        params.n_threads = threads;
+        params.n_threads_batch = threads;
+        params.embeddings = true;
+        params.pooling_type = static_cast<enum llama_pooling_type>(pooling);
+        params.no_perf = true;
+        clear_recent_errors();
+        llama_context * ctx = llama_init_from_model(m, params);
+        if (ctx == nullptr) {
+            std::string why = recent_errors();
+            throw std::runtime_error("llama.cpp could not create an embedding context" + (why.empty() ? "" : ": " + why));
+        }
+        auto * c = new engine_context();
+        c->ctx = ctx;
+        c->n_batch = n_ctx;
+        c->n_seq = 1;
+        c->n_ctx_seq = static_cast<int32_t>(llama_n_ctx_seq(ctx));
+        c->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(m));
+        c->batch = llama_batch_init(n_ctx, 0, 1);
+        return reinterpret_cast<jlong>(c);
+    });
+}
+
+// The pooled embedding of a whole token sequence (n_embd floats, not normalized).
+JNIEXPORT jfloatArray JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_embed(JNIEnv * env, jclass,
+        jlong handle, jintArray tokens) {
+    return guarded<jfloatArray>(env, nullptr, [&]() -> jfloatArray {
+        engine_context * c = context_of(handle);
+        std::vector<int32_t> t = int_array(env, tokens, c->n_batch);
+        if (t.empty()) {
+            throw invalid_input("nothing to embed");
+        }
+        for (size_t i = 0; i < t.size(); i++) {
+            if (t[i] < 0 || t[i] >= c->n_vocab) {
+                throw invalid_input("token id " + std::to_string(t[i]) + " is out of range: the vocabulary has "
+                        + std::to_string(c->n_vocab) + " tokens");
+            }
+            c->batch.token[i] = t[i];
+            c->batch.pos[i] = static_cast<llama_pos>(i);
+            c->batch.n_seq_id[i] = 1;
+            c->batch.seq_id[i][0] = 0;
+            c->batch.logits[i] = 1;
+        }
+        c->batch.n_tokens = static_cast<int32_t>(t.size());
+        llama_memory_clear(llama_get_memory(c->ctx), true);
+        clear_recent_errors();
+        int32_t status = llama_decode(c->ctx, c->batch);
+        if (status != 0) {
+            std::string why = recent_errors();
+            throw std::runtime_error("llama_decode failed with status " + std::to_string(status) + (why.empty() ? "" : ": " + why));
+        }
+        const float * pooled = llama_get_embeddings_seq(c->ctx, 0);
+        if (pooled == nullptr) {
+            throw std::runtime_error("llama.cpp gave no pooled embedding");
+        }
+        const int32_t n_embd = llama_model_n_embd(llama_get_model(c->ctx));
+        jfloatArray out = env->NewFloatArray(n_embd);
+        if (out != nullptr) {
+            env->SetFloatArrayRegion(out, 0, n_embd, pooled);
+        }
+        return out;
     });
 }
 

@@ -74,6 +74,15 @@ final class LlamaNative {
 
     static native boolean sequenceRemove(long context, int seq, int fromPosition, int toPosition);
 
+    static native void sequenceCopy(long context, int source, int target);
+
+    /** [logprob of token, top 1, ..., top n]; the top ids go to {@code topIds} (its length is n). */
+    static native float[] logprobs(long context, int row, int token, int[] topIds);
+
+    static native long embeddingContextNew(long model, int nCtx, int threads, int pooling);
+
+    static native float[] embed(long context, int[] tokens);
+
     static native long samplerNew(long model, float temperature, int topK, float topP, float minP, int penaltyLastN,
             float repeatPenalty, float frequencyPenalty, float presencePenalty, long seed, byte[] grammar,
             int[] biasIds, float[] biasValues);

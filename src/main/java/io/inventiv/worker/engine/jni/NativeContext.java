@@ -82,6 +82,25 @@ public final class NativeContext implements AutoCloseable {
         }
     }
 
+    /** Makes {@code target} hold what {@code source} holds (n > 1 choices share one prompt evaluation). */
+    public void copySequence(int source, int target) {
+        LlamaNative.sequenceCopy(context, source, target);
+    }
+
+    /**
+     * The model's log-probabilities at a row of the last batch (raw logits, before any sampling
+     * step): {@code token}'s, and the {@code topN} most likely tokens'.
+     */
+    public Logprobs logprobs(int row, int token, int topN) {
+        int[] topIds = new int[topN];
+        float[] values = LlamaNative.logprobs(context, row, token, topIds);
+        return new Logprobs(values[0], topIds, java.util.Arrays.copyOfRange(values, 1, values.length));
+    }
+
+    /** A token's log-probability and the most likely alternatives, most likely first. */
+    public record Logprobs(float logprob, int[] topIds, float[] topLogprobs) {
+    }
+
     /** Samples (and accepts) the next token of a row of the last batch. */
     public int sample(NativeSampler sampler, int row) {
         return LlamaNative.sample(sampler.handle(), context, row);

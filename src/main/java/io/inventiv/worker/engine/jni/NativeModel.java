@@ -114,6 +114,11 @@ public final class NativeModel implements AutoCloseable {
                 StandardCharsets.UTF_8);
     }
 
+    /** A context that pools whole sequences of up to {@code maxTokens} into one embedding. */
+    public NativeEmbedder newEmbedder(int maxTokens, int threads, NativeEmbedder.Pooling pooling) {
+        return new NativeEmbedder(LlamaNative.embeddingContextNew(model, maxTokens, threads, pooling.llamaValue()));
+    }
+
     /** A context over this model: {@code sequences} slots of {@code perSequence} tokens each. */
     public NativeContext newContext(int perSequence, int sequences, int batch, int threads) {
         return new NativeContext(this, perSequence, sequences, batch, threads);

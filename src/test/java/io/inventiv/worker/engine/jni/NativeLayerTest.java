@@ -112,6 +112,79 @@ class NativeLayerTest {
     }
 
     @Test
+    void aCopiedSequenceContinuesAsItsSource() {
+        int[] prompt = model.tokenize("The server answers");
+        int[] fromSource = continuation(prompt);
+        context.truncate(1, prompt.length);
+        context.copySequence(1, 0);
+        assertArrayEquals(fromSource, continueFrom(0, prompt.length, fromSource[0]),
+                "the copy holds the prompt and the tokens after it");
+        assertThrows(IllegalArgumentException.class, () -> context.copySequence(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> context.copySequence(0, 2));
+        context.truncate(0, 0);
+    }
+
+    /** Greedy tokens after the first, from a sequence that holds the prompt and {@code first} is next. */
+    private static int[] continueFrom(int sequence, int position, int first) {
+        int[] out = new int[6];
+        out[0] = first;
+        try (NativeSampler sampler = context.newSampler(greedy(), null, null, null, 0)) {
+            int row = context.add(first, position, sequence, true);
+            assertTrue(context.decode());
+            for (int i = 1; i < out.length; i++) {
+                out[i] = context.sample(sampler, row);
+                row = context.add(out[i], position + i, sequence, true);
+                assertTrue(context.decode());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void logprobsAreTheModelsDistributionAtARow() {
+        int[] prompt = model.tokenize("Once upon a time");
+        context.truncate(1, 0);
+        int row = -1;
+        for (int i = 0; i < prompt.length; i++) {
+            row = context.add(prompt[i], i, 1, i == prompt.length - 1);
+        }
+        assertTrue(context.decode());
+        NativeContext.Logprobs top = context.logprobs(row, 5, 8);
+        assertEquals(8, top.topIds().length);
+        double mass = 0;
+        for (int i = 0; i < 8; i++) {
+            assertTrue(top.topLogprobs()[i] <= 0, "a log-probability");
+            assertTrue(i == 0 || top.topLogprobs()[i] <= top.topLogprobs()[i - 1], "most likely first");
+            mass += Math.exp(top.topLogprobs()[i]);
+        }
+        assertTrue(mass <= 1.0001, "the top 8 hold at most all of the mass: " + mass);
+        try (NativeSampler sampler = context.newSampler(greedy(), null, null, null, 0)) {
+            int greedy = context.sample(sampler, row);
+            assertEquals(top.topIds()[0], greedy, "greedy sampling takes the most likely token");
+            assertEquals(top.topLogprobs()[0], context.logprobs(row, greedy, 0).logprob(), 1e-6);
+        }
+        int lastRow = row;
+        assertThrows(IllegalArgumentException.class, () -> context.logprobs(lastRow + 1, 5, 1));
+        assertThrows(IllegalArgumentException.class, () -> context.logprobs(lastRow, model.vocabSize(), 1));
+        context.truncate(1, 0);
+    }
+
+    @Test
+    void pooledEmbeddingsAreDeterministicAndRefuseBadIds() {
+        try (NativeEmbedder embedder = model.newEmbedder(64, 1, NativeEmbedder.Pooling.MEAN)) {
+            float[] first = embedder.embed(model.tokenize("a small test"));
+            assertTrue(first.length > 0);
+            assertArrayEquals(first, embedder.embed(model.tokenize("a small test")), 0f, "same input, same vector");
+            float[] other = embedder.embed(model.tokenize("something else entirely"));
+            assertEquals(first.length, other.length);
+            assertTrue(!java.util.Arrays.equals(first, other), "other input, other vector");
+            assertThrows(IllegalArgumentException.class, () -> embedder.embed(new int[] {model.vocabSize()}));
+            assertThrows(IllegalArgumentException.class, () -> embedder.embed(new int[0]));
+            assertThrows(IllegalArgumentException.class, () -> embedder.embed(new int[65]));
+        }
+    }
+
+    @Test
     void piecesOfSplitCharactersAreJoinedBeforeTheyBecomeText() {
         Utf8Assembler text = new Utf8Assembler();
         byte[] smile = "🙂".getBytes(StandardCharsets.UTF_8);
