@@ -23,6 +23,18 @@ struct engine_context {
     std::vector<bool> last_outputs;
 };
 
+// Our context around llama.cpp's, with a batch of n_batch rows allocated once.
+jlong wrap(llama_context * ctx, const llama_model * model, int32_t n_batch, int32_t n_seq) {
+    auto * c = new engine_context();
+    c->ctx = ctx;
+    c->n_batch = n_batch;
+    c->n_seq = n_seq;
+    c->n_ctx_seq = static_cast<int32_t>(llama_n_ctx_seq(ctx));
+    c->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+    c->batch = llama_batch_init(n_batch, 0, 1);
+    return reinterpret_cast<jlong>(c);
+}
+
 engine_context * context_of(jlong handle) {
     return from_handle<engine_context>(handle, "context");
 }
@@ -63,14 +75,7 @@ JNIEXPORT jlong JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_contextNe
             std::string why = recent_errors();
             throw std::runtime_error("llama.cpp could not create a context" + (why.empty() ? "" : ": " + why));
         }
-        auto * c = new engine_context();
-        c->ctx = ctx;
-        c->n_batch = n_batch;
-        c->n_seq = n_seq;
-        c->n_ctx_seq = static_cast<int32_t>(llama_n_ctx_seq(ctx));
-        c->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(m));
-        c->batch = llama_batch_init(n_batch, 0, 1);
-        return reinterpret_cast<jlong>(c);
+        return wrap(ctx, m, n_batch, n_seq);
     });
 }
 
@@ -243,14 +248,7 @@ JNIEXPORT jlong JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_embedding
             std::string why = recent_errors();
             throw std::runtime_error("llama.cpp could not create an embedding context" + (why.empty() ? "" : ": " + why));
         }
-        auto * c = new engine_context();
-        c->ctx = ctx;
-        c->n_batch = n_ctx;
-        c->n_seq = 1;
-        c->n_ctx_seq = static_cast<int32_t>(llama_n_ctx_seq(ctx));
-        c->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(m));
-        c->batch = llama_batch_init(n_ctx, 0, 1);
-        return reinterpret_cast<jlong>(c);
+        return wrap(ctx, m, n_ctx, 1);
     });
 }
 
