@@ -77,6 +77,7 @@ public final class NativeBackend implements ModelBackend {
     @Override
     public SlotScheduler startScheduler(EngineSettings settings, EngineListener listener) {
         NativeContext context = model.newContext(settings.maxModelLen(), settings.parallel(), BATCH, threads);
+        context.warmUp(Math.max(0, facts.bosTokenId()));
         return new BatchScheduler(model, context, settings, listener);
     }
 }

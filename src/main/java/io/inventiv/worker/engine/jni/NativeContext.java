@@ -12,6 +12,7 @@ public final class NativeContext implements AutoCloseable {
     private final long context;
     private final int perSequence;
     private final int capacity;
+    private final int sequenceCount;
     private final int[] tokens;
     private final int[] positions;
     private final int[] sequences;
@@ -25,6 +26,7 @@ public final class NativeContext implements AutoCloseable {
                 threads);
         this.perSequence = LlamaNative.contextSeqLength(context);
         this.capacity = batch;
+        this.sequenceCount = sequences;
         this.tokens = new int[batch];
         this.positions = new int[batch];
         this.sequences = new int[batch];
@@ -68,6 +70,25 @@ public final class NativeContext implements AutoCloseable {
         int n = rows;
         rows = 0;
         return LlamaNative.decode(context, n, tokens, positions, sequences, outputs) == 0;
+    }
+
+    /**
+     * Runs one full batch through the model, then forgets it. llama.cpp reserves its compute
+     * buffer for the largest batch but its pages become resident only when first written; a full
+     * batch at load makes them resident at once, so RSS does not step up later under load.
+     */
+    public void warmUp(int token) {
+        int total = Math.min(capacity, perSequence * sequenceCount);
+        for (int row = 0; row < total; row++) {
+            int sequence = row % sequenceCount;
+            add(token, row / sequenceCount, sequence, row >= total - sequenceCount);
+        }
+        if (!decode()) {
+            throw new NativeException("llama.cpp had no room for a warm-up batch of " + total + " tokens");
+        }
+        for (int sequence = 0; sequence < sequenceCount; sequence++) {
+            truncate(sequence, 0);
+        }
     }
 
     /** Drops the rows added since the last decode. */
