@@ -10,6 +10,7 @@ import io.inventiv.worker.api.ChatCompletionsService;
 import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.CompletionsService;
 import io.inventiv.worker.api.GuardFilter;
+import io.inventiv.worker.api.EmbeddingsService;
 import io.inventiv.worker.api.HealthService;
 import io.inventiv.worker.api.ModelNames;
 import io.inventiv.worker.api.ModelsService;
@@ -243,6 +244,7 @@ public final class Server {
                         config.maxModelLen()))
                 .register(new ChatCompletionsService(serving))
                 .register(new CompletionsService(serving))
+                .register(new EmbeddingsService(serving, config.embeddings()))
                 .register(new TokenizeService(serving))
                 .any(ApiErrors::notFound);
     }

@@ -74,7 +74,7 @@ public final class TestModels {
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null);
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
@@ -116,11 +116,20 @@ public final class TestModels {
         return withHttpSettings(c, apiKey, c.sendTimeoutSeconds());
     }
 
+    /** The same configuration with /v1/embeddings switched off. */
+    public static ServerConfig withoutEmbeddings(ServerConfig c) {
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), false);
+    }
+
     private static ServerConfig withHttpSettings(ServerConfig c, String apiKey, int sendTimeoutSeconds) {
+        return copy(c, apiKey, sendTimeoutSeconds, c.embeddings());
+    }
+
+    private static ServerConfig copy(ServerConfig c, String apiKey, int sendTimeoutSeconds, boolean embeddings) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
-                c.logLevel(), c.engine(), c.nativeLibraryDir());
+                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings);
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

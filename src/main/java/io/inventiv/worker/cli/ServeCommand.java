@@ -111,6 +111,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "which `make native` fills).")
     private String nativeLibDir;
 
+    @Option(names = "--embeddings", paramLabel = "true|false", defaultValue = "${env:EMBEDDINGS:-true}",
+            arity = "1", description = "Serve /v1/embeddings from the model, mean-pooled (env EMBEDDINGS, default "
+                    + "${DEFAULT-VALUE}; needs the native engine).")
+    private boolean embeddings;
+
     @Option(names = "--llama-lib-path", paramLabel = "DIR", defaultValue = "${env:LLAMA_LIB_PATH:-}",
             description = "Folder of a custom libjllama.so, e.g. the CUDA build of native/ (env LLAMA_LIB_PATH; "
                     + "default: the library bundled with the binding).")
@@ -143,7 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
                     llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
-                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir));
+                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

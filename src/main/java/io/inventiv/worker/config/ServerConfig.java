@@ -32,6 +32,7 @@ import java.util.List;
  * @param engine            auto, native or binding: our native library over a current llama.cpp, or
  *                          the de.kherud:llama binding; auto takes native when its library is there
  * @param nativeLibraryDir  the native library's folder, or null for {@code native/} beside the jar
+ * @param embeddings        whether /v1/embeddings serves (it needs the native engine)
  */
 public record ServerConfig(
         Path modelPath,
@@ -53,7 +54,8 @@ public record ServerConfig(
         int sendTimeoutSeconds,
         String logLevel,
         String engine,
-        Path nativeLibraryDir) {
+        Path nativeLibraryDir,
+        boolean embeddings) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;

@@ -26,7 +26,7 @@ final class BatchScheduler extends SlotScheduler {
     private final int penaltyWindow;
     private final long tokenDelayMillis;
     private final int[] endOfGeneration;
-    private final float[] maskEndOfGeneration;
+    private final int[] partialUtf8;
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
 
@@ -43,8 +43,7 @@ final class BatchScheduler extends SlotScheduler {
         this.penaltyWindow = settings.maxModelLen();
         this.tokenDelayMillis = settings.tokenDelayMillis();
         this.endOfGeneration = model.endOfGenerationTokens();
-        this.maskEndOfGeneration = new float[endOfGeneration.length];
-        java.util.Arrays.fill(maskEndOfGeneration, Float.NEGATIVE_INFINITY);
+        this.partialUtf8 = model.partialUtf8Tokens();
         Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
     }
 
@@ -163,6 +162,15 @@ final class BatchScheduler extends SlotScheduler {
         return null;
     }
 
+    /** Tokens a request may not sample: end tokens under ignore_eos, broken UTF-8 under a grammar. */
+    private int[] banned(SamplingParams sampling) {
+        int[] ends = sampling.ignoreEos() ? endOfGeneration : new int[0];
+        int[] partial = sampling.grammar() != null ? partialUtf8 : new int[0];
+        int[] banned = java.util.Arrays.copyOf(ends, ends.length + partial.length);
+        System.arraycopy(partial, 0, banned, ends.length, partial.length);
+        return banned;
+    }
+
     private void start(BatchSlot slot, Generation generation, int reused) {
         long now = System.nanoTime();
         if (generation.isCancelled()) {
@@ -172,9 +180,10 @@ final class BatchScheduler extends SlotScheduler {
         NativeSampler sampler;
         try {
             SamplingParams sampling = generation.sampling();
-            boolean mask = sampling.ignoreEos();
-            sampler = context.newSampler(sampling, sampling.grammar(), mask ? endOfGeneration : null,
-                    mask ? maskEndOfGeneration : null, penaltyWindow);
+            int[] banned = banned(sampling);
+            float[] minusInfinity = new float[banned.length];
+            java.util.Arrays.fill(minusInfinity, Float.NEGATIVE_INFINITY);
+            sampler = context.newSampler(sampling, sampling.grammar(), banned, minusInfinity, penaltyWindow);
             context.truncate(slot.sequence, reused);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "request " + generation.requestId() + " could not start", e);

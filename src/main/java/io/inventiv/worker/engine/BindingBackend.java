@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inventiv.worker.engine.binding.LlamaBinding;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The zero-build engine: de.kherud:llama 4.2.0, a prebuilt llama.cpp b4916, one thread per slot. */
@@ -44,6 +45,22 @@ public final class BindingBackend implements ModelBackend {
         root.set("messages", messages);
         // Built from validated records, so the native side always gets {"messages":[...]}.
         return binding.applyChatTemplate(root.toString());
+    }
+
+    /**
+     * Refuses every grammar: the binding ignores an invalid one silently, and its llama.cpp lets
+     * broken UTF-8 through a grammar, so its answers could break their schema.
+     */
+    @Override
+    public void checkGrammar(GrammarConstraint constraint) {
+        throw EngineException.invalid(constraint.param() + " needs ENGINE=native: the binding engine cannot "
+                + "enforce structured outputs exactly.", constraint.param());
+    }
+
+    @Override
+    public List<float[]> embed(List<int[]> sequences) {
+        throw EngineException.invalid("Embeddings need ENGINE=native: the binding engine has no pooled "
+                + "embeddings.", "input");
     }
 
     @Override

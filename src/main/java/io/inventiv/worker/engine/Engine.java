@@ -19,6 +19,7 @@ public final class Engine {
     private final int parallel;
     private final ContextBudget budget;
     private final SlotScheduler scheduler;
+    private final EngineListener listener;
 
     public Engine(ModelBackend backend, EngineSettings settings, EngineListener listener) {
         this.backend = backend;
@@ -26,6 +27,7 @@ public final class Engine {
         this.parallel = settings.parallel();
         this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
         this.scheduler = backend.startScheduler(settings, listener);
+        this.listener = listener;
     }
 
     public ModelFacts facts() {
@@ -110,12 +112,54 @@ public final class Engine {
      */
     public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
         SamplingDefaults.validate(sampling);
+        if (sampling.constraint() != null) {
+            backend.checkGrammar(sampling.constraint());
+        }
         int maxTokens = budget.completionBudget(prompt.length(), sampling.maxTokens());
         Generation generation = new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens),
                 sampling.stop(), scheduler);
         scheduler.admit(generation);
         QuietTicker.watch(generation);
         return generation;
+    }
+
+    /**
+     * L2-normalised mean-pooled embeddings of token sequences, as vLLM's embed pooler returns
+     * them. Each sequence must fit the context and hold only vocabulary ids.
+     */
+    public List<float[]> embed(List<int[]> sequences) {
+        int total = 0;
+        for (int[] tokens : sequences) {
+            if (tokens.length > maxModelLen) {
+                throw EngineException.invalid("This model's maximum context length is " + maxModelLen + " tokens. "
+                        + "However, you requested " + tokens.length + " tokens in the input for embedding "
+                        + "generation. Please reduce the length of the input.", "input");
+            }
+            try {
+                backend.facts().requireValidTokens(tokens);
+            } catch (ModelFacts.InvalidTokenException e) {
+                throw EngineException.invalid(e.getMessage(), "input");
+            }
+            total += tokens.length;
+        }
+        long start = System.nanoTime();
+        List<float[]> vectors = backend.embed(sequences);
+        vectors.forEach(Engine::normalize);
+        listener.onEmbedded(total, System.nanoTime() - start);
+        return vectors;
+    }
+
+    private static void normalize(float[] vector) {
+        double sum = 0;
+        for (float value : vector) {
+            sum += (double) value * value;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > 0) {
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = (float) (vector[i] / norm);
+            }
+        }
     }
 
     /** Tokens held by running requests ÷ the KV cache's capacity ({@code maxModelLen × parallel}). */

@@ -27,4 +27,8 @@ public interface EngineListener {
     /** A generation ended: finished, aborted while running, or aborted while waiting. */
     default void onFinished(Generation generation, GenerationResult result) {
     }
+
+    /** An embeddings request of {@code promptTokens} tokens was answered in {@code nanos}. */
+    default void onEmbedded(int promptTokens, long nanos) {
+    }
 }

@@ -1,6 +1,7 @@
 package io.inventiv.worker.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,18 @@ public interface ModelBackend {
 
     /** The model's chat template applied to validated OpenAI-shaped messages. */
     String chatPrompt(ArrayNode messages);
+
+    /**
+     * Refuses a grammar this engine cannot apply exactly, with an {@link EngineException} naming
+     * the request field; the grammar is then applied to every sampled token.
+     */
+    void checkGrammar(GrammarConstraint constraint);
+
+    /**
+     * Pooled embeddings (mean over each sequence, not normalized) of token sequences already
+     * checked against the vocabulary and the context length.
+     */
+    List<float[]> embed(List<int[]> sequences);
 
     /** What /version and the start-up line say about this engine (llama.cpp release, CPU variant...). */
     Map<String, Object> describe();

@@ -5,7 +5,9 @@ import io.inventiv.worker.engine.jni.NativeContext;
 import io.inventiv.worker.engine.jni.NativeLibrary;
 import io.inventiv.worker.engine.jni.NativeModel;
 import java.nio.file.Path;
+import io.inventiv.worker.engine.jni.NativeEmbedder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,6 +22,11 @@ public final class NativeBackend implements ModelBackend {
     private final NativeModel model;
     private final ModelFacts facts;
     private final int threads;
+    /** One platform thread runs every embedding, so no virtual thread pins its carrier in native code. */
+    private final java.util.concurrent.ExecutorService embedding = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("embedder").factory());
+    private volatile int maxModelLen;
+    private NativeEmbedder embedder;
 
     private NativeBackend(NativeLibrary library, NativeModel model, ModelFacts facts, int threads) {
         this.library = library;
@@ -65,6 +72,37 @@ public final class NativeBackend implements ModelBackend {
     }
 
     @Override
+    public void checkGrammar(GrammarConstraint constraint) {
+        try {
+            model.checkGrammar(constraint.gbnf());
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid(constraint.param() + ": " + e.getMessage(), constraint.param());
+        }
+    }
+
+    /** The embedding context is made on first use: a server that never embeds never pays for it. */
+    @Override
+    public List<float[]> embed(List<int[]> sequences) {
+        java.util.concurrent.Future<List<float[]>> result = embedding.submit(() -> {
+            if (embedder == null) {
+                embedder = model.newEmbedder(maxModelLen, threads, NativeEmbedder.Pooling.MEAN);
+            }
+            return sequences.stream().map(embedder::embed).toList();
+        });
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.UNAVAILABLE, "interrupted while embedding", null);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw EngineException.invalid(invalid.getMessage(), "input");
+            }
+            throw new IllegalStateException("embedding failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("engine", name());
@@ -76,6 +114,7 @@ public final class NativeBackend implements ModelBackend {
 
     @Override
     public SlotScheduler startScheduler(EngineSettings settings, EngineListener listener) {
+        maxModelLen = settings.maxModelLen();
         NativeContext context = model.newContext(settings.maxModelLen(), settings.parallel(), BATCH, threads);
         context.warmUp(Math.max(0, facts.bosTokenId()));
         return new BatchScheduler(model, context, settings, listener);

@@ -54,7 +54,8 @@ final class SamplingDefaults {
                 (float) orDefault(request.repetitionPenalty(), 1.0),
                 request.ignoreEos(),
                 // llama.cpp seeds are 32-bit; keep the low bits so equal seeds stay equal.
-                request.seed() == null ? null : (int) (long) request.seed());
+                request.seed() == null ? null : (int) (long) request.seed(),
+                request.constraint() == null ? null : request.constraint().gbnf());
     }
 
     private static double orDefault(Double value, double fallback) {

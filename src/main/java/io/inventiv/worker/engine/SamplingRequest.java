@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * Sampling as a client asked for it; null means "not given". The engine fills defaults with
  * vLLM's semantics (temperature 1, no top-k/top-p/min-p cut, no penalties), not llama.cpp's.
+ * {@code constraint} (structured outputs) is null when the output is free.
  */
 public record SamplingRequest(
         Integer maxTokens,
@@ -17,9 +18,18 @@ public record SamplingRequest(
         Double repetitionPenalty,
         Long seed,
         boolean ignoreEos,
-        List<String> stop) {
+        List<String> stop,
+        GrammarConstraint constraint) {
 
     public SamplingRequest {
         stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    /** Without a grammar. */
+    public SamplingRequest(Integer maxTokens, Double temperature, Double topP, Integer topK, Double minP,
+            Double presencePenalty, Double frequencyPenalty, Double repetitionPenalty, Long seed, boolean ignoreEos,
+            List<String> stop) {
+        this(maxTokens, temperature, topP, topK, minP, presencePenalty, frequencyPenalty, repetitionPenalty, seed,
+                ignoreEos, stop, null);
     }
 }

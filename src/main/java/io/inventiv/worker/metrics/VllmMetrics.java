@@ -179,6 +179,15 @@ public final class VllmMetrics implements EngineListener {
         }
     }
 
+    /** vLLM counts a pooling request as a finished request whose prompt is its input. */
+    @Override
+    public void onEmbedded(int promptTokenCount, long nanos) {
+        promptTokens.labelValues(labelValues).inc(promptTokenCount);
+        requestSuccess.labelValues(labelValues[0], labelValues[1], "stop").inc();
+        e2eLatency.labelValues(labelValues).observe(seconds(nanos));
+        requestPromptTokens.labelValues(labelValues).observe(promptTokenCount);
+    }
+
     /** vLLM's build_1_2_5_buckets: 1, 2, 5, 10, 20, 50, … up to {@code max}. */
     static double[] oneTwoFiveBuckets(int max) {
         List<Double> buckets = new ArrayList<>();

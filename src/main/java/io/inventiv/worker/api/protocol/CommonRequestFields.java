@@ -41,7 +41,8 @@ public record CommonRequestFields(String model, boolean stream, boolean includeU
                 fields.number("repetition_penalty"),
                 fields.longInteger("seed"),
                 fields.bool("ignore_eos", false),
-                fields.stringOrList("stop"));
+                fields.stringOrList("stop"),
+                StructuredOutputs.read(fields));
         fields.string("user"); // accepted and ignored, but it must still be a string
         String model = fields.string("model");
         boolean stream = fields.bool("stream", false);

@@ -38,13 +38,9 @@ public record CompletionRequest(String promptText, int[] promptTokens, CommonReq
     }
 
     private static int[] tokenIds(JsonNode array) {
-        int[] ids = new int[array.size()];
-        for (int i = 0; i < ids.length; i++) {
-            JsonNode id = array.get(i);
-            if (!id.isIntegralNumber() || !id.canConvertToInt()) {
-                throw promptType();
-            }
-            ids[i] = id.intValue();
+        int[] ids = RequestFields.intArray(array);
+        if (ids == null) {
+            throw promptType();
         }
         return ids;
     }

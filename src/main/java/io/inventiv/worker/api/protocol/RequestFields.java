@@ -110,6 +110,19 @@ public final class RequestFields {
         return new RequestFields(options).bool("include_usage", false);
     }
 
+    /** The ids of a JSON array of 32-bit integers, or null when any element is something else. */
+    public static int[] intArray(JsonNode array) {
+        int[] ids = new int[array.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode id = array.get(i);
+            if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+                return null;
+            }
+            ids[i] = id.intValue();
+        }
+        return ids;
+    }
+
     public static ApiException wrongType(String name, String expected) {
         return ApiException.badRequest("'" + name + "' must be " + expected + ".", name);
     }

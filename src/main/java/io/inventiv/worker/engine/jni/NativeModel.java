@@ -21,6 +21,7 @@ public final class NativeModel implements AutoCloseable {
     private final int[] endOfGenerationIds;
     private final byte[] pieces;
     private final int[] pieceOffsets;
+    private final int[] partialUtf8;
     private boolean closed;
 
     private NativeModel(long model, long templates) {
@@ -39,6 +40,19 @@ public final class NativeModel implements AutoCloseable {
         }
         this.pieceOffsets = new int[vocabSize + 1];
         this.pieces = LlamaNative.vocabPieces(model, pieceOffsets);
+        this.partialUtf8 = partialUtf8Tokens(pieces, pieceOffsets);
+    }
+
+    private static int[] partialUtf8Tokens(byte[] pieces, int[] offsets) {
+        java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder();
+        return java.util.stream.IntStream.range(0, offsets.length - 1).filter(token -> {
+            try {
+                strict.decode(java.nio.ByteBuffer.wrap(pieces, offsets[token], offsets[token + 1] - offsets[token]));
+                return false;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return true;
+            }
+        }).toArray();
     }
 
     /** Loads the GGUF file with {@code gpuLayers} layers offloaded (-1: all). */
@@ -88,6 +102,15 @@ public final class NativeModel implements AutoCloseable {
         return endOfGenerationIds.clone();
     }
 
+    /**
+     * Tokens whose bytes are not whole UTF-8 characters (byte fallbacks, split characters).
+     * llama.cpp's grammar lets a broken sequence of them through, so constrained generations
+     * leave them out.
+     */
+    public int[] partialUtf8Tokens() {
+        return partialUtf8.clone();
+    }
+
     /** Whether sampling this token ends a generation (EOS, EOT, <|im_end|>, ...). */
     public boolean isEndOfGeneration(int token) {
         return token >= 0 && token < vocabSize && endOfGeneration[token];
@@ -117,6 +140,13 @@ public final class NativeModel implements AutoCloseable {
     /** A context that pools whole sequences of up to {@code maxTokens} into one embedding. */
     public NativeEmbedder newEmbedder(int maxTokens, int threads, NativeEmbedder.Pooling pooling) {
         return new NativeEmbedder(LlamaNative.embeddingContextNew(model, maxTokens, threads, pooling.llamaValue()));
+    }
+
+    /** Parses a GBNF grammar as a sampler would; IllegalArgumentException says why it is invalid. */
+    public void checkGrammar(String gbnf) {
+        long sampler = LlamaNative.samplerNew(model, 1.0f, 0, 1.0f, 0.0f, 0, 1.0f, 0.0f, 0.0f, -1,
+                gbnf.getBytes(StandardCharsets.UTF_8), null, null);
+        LlamaNative.samplerFree(sampler);
     }
 
     /** A context over this model: {@code sequences} slots of {@code perSequence} tokens each. */
