@@ -9,7 +9,9 @@ import io.inventiv.worker.api.protocol.ChatResponses;
 import io.inventiv.worker.api.protocol.ChatResponses.Chunk;
 import io.inventiv.worker.api.protocol.ChatResponses.ChunkChoice;
 import io.inventiv.worker.api.protocol.ChatResponses.Delta;
+import io.inventiv.worker.api.protocol.LogprobsShapes;
 import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.engine.TokenLogprob;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.PreparedPrompt;
 import java.util.List;
@@ -52,6 +54,12 @@ public final class ChatCompletionsService implements HttpService {
         }
 
         @Override
+        public Object deltaChunk(String text, List<TokenLogprob> logprobs, int textOffset) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(0, new Delta(null, text),
+                    LogprobsShapes.chat(logprobs), null, null)), null);
+        }
+
+        @Override
         public Object finishChunk(GenerationResult result) {
             return new Chunk(id, created, model, List.of(new ChunkChoice(0, new Delta(null, ""), null,
                     result.finishReason().wireName(), result.stopString())), null);
@@ -63,9 +71,10 @@ public final class ChatCompletionsService implements HttpService {
         }
 
         @Override
-        public Object fullResponse(String text, GenerationResult result) {
+        public Object fullResponse(String text, GenerationResult result, List<TokenLogprob> logprobs) {
             return new ChatResponses.Completion(id, created, model, List.of(new ChatResponses.Choice(0,
-                    new ChatResponses.Message("assistant", text), null, result.finishReason().wireName(),
+                    new ChatResponses.Message("assistant", text), logprobs == null ? null : LogprobsShapes.chat(logprobs),
+                    result.finishReason().wireName(),
                     result.stopString())),
                     Usage.of(result));
         }

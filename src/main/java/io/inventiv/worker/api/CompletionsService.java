@@ -8,7 +8,9 @@ import io.inventiv.worker.api.protocol.CompletionRequest;
 import io.inventiv.worker.api.protocol.CompletionResponses.Choice;
 import io.inventiv.worker.api.protocol.CompletionResponses.Completion;
 import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.api.protocol.LogprobsShapes;
 import io.inventiv.worker.engine.GenerationResult;
+import io.inventiv.worker.engine.TokenLogprob;
 import io.inventiv.worker.engine.PreparedPrompt;
 import java.util.List;
 
@@ -52,6 +54,12 @@ public final class CompletionsService implements HttpService {
         }
 
         @Override
+        public Object deltaChunk(String text, List<TokenLogprob> logprobs, int textOffset) {
+            return new Completion(id, created, model, List.of(new Choice(0, text,
+                    LogprobsShapes.completion(logprobs, textOffset), null, null)), null);
+        }
+
+        @Override
         public Object finishChunk(GenerationResult result) {
             return new Completion(id, created, model, List.of(new Choice(0, "", null,
                     result.finishReason().wireName(), result.stopString())), null);
@@ -63,8 +71,9 @@ public final class CompletionsService implements HttpService {
         }
 
         @Override
-        public Object fullResponse(String text, GenerationResult result) {
-            return new Completion(id, created, model, List.of(new Choice(0, text, null,
+        public Object fullResponse(String text, GenerationResult result, List<TokenLogprob> logprobs) {
+            return new Completion(id, created, model, List.of(new Choice(0, text,
+                    logprobs == null ? null : LogprobsShapes.completion(logprobs, 0),
                     result.finishReason().wireName(), result.stopString())), Usage.of(result));
         }
 

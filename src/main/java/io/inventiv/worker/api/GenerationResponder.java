@@ -10,7 +10,10 @@ import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.PreparedPrompt;
 import io.inventiv.worker.engine.GenerationEvent;
 import io.inventiv.worker.engine.GenerationResult;
+import io.inventiv.worker.engine.TokenLogprob;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.OutputStream;
 
 /**
@@ -39,7 +42,7 @@ final class GenerationResponder {
         Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
         departure.attach(generation);
         if (!request.stream()) {
-            return whole(res, generation, shape, departure);
+            return whole(res, generation, shape, departure, request.sampling().logprobs() != null);
         }
         boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
         return stream(new SseStream(res, shape, usage, departure), generation);
@@ -52,7 +55,7 @@ final class GenerationResponder {
             while (true) {
                 switch (generation.next()) {
                     case GenerationEvent.Quiet quiet -> stream.ping();
-                    case GenerationEvent.Delta delta -> stream.delta(delta.text());
+                    case GenerationEvent.Delta delta -> stream.delta(delta.text(), delta.logprobs());
                     case GenerationEvent.Finished finished -> {
                         stream.finish(finished.result());
                         return finished.result();
@@ -72,8 +75,9 @@ final class GenerationResponder {
 
     /** Collects the whole answer, then sends it as one JSON object. */
     static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape,
-            ClientDeparture departure) throws InterruptedException {
+            ClientDeparture departure, boolean wantsLogprobs) throws InterruptedException {
         StringBuilder text = new StringBuilder();
+        List<TokenLogprob> logprobs = wantsLogprobs ? new ArrayList<>() : null;
         long nextProbe = System.nanoTime() + WHOLE_RESPONSE_PROBE_AFTER_MILLIS * 1_000_000;
         OutputStream[] committed = {null};
         try {
@@ -95,9 +99,14 @@ final class GenerationResponder {
                 switch (event) {
                     case GenerationEvent.Quiet quiet -> {
                     }
-                    case GenerationEvent.Delta delta -> text.append(delta.text());
+                    case GenerationEvent.Delta delta -> {
+                        text.append(delta.text());
+                        if (logprobs != null) {
+                            logprobs.addAll(delta.logprobs());
+                        }
+                    }
                     case GenerationEvent.Finished finished -> {
-                        byte[] body = Json.write(shape.fullResponse(text.toString(), finished.result()));
+                        byte[] body = Json.write(shape.fullResponse(text.toString(), finished.result(), logprobs));
                         departure.write(() -> send(res, committed[0], body));
                         return finished.result();
                     }

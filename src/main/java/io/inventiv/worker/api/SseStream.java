@@ -5,6 +5,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.Usage;
 import io.inventiv.worker.engine.GenerationResult;
+import io.inventiv.worker.engine.TokenLogprob;
+import java.util.List;
 
 /**
  * One streamed response, and the only place that knows the order of its frames:
@@ -25,6 +27,8 @@ final class SseStream {
     private final ServerResponse res;
     private final ResponseShape shape;
     private final DeltaChunkTemplate deltas;
+    /** Characters of content sent so far (completions' text_offset). */
+    private int sentChars;
     private final boolean sendUsage;
     private final ClientDeparture departure;
     private SseWriter sse;
@@ -62,9 +66,10 @@ final class SseStream {
         departure.write(sse::ping);
     }
 
-    void delta(String text) throws ClientGoneException {
+    void delta(String text, List<TokenLogprob> logprobs) throws ClientGoneException {
         requireOpen();
-        byte[] chunk = deltas.render(text);
+        byte[] chunk = logprobs.isEmpty() ? deltas.render(text) : Json.write(shape.deltaChunk(text, logprobs, sentChars));
+        sentChars += text.length();
         departure.write(() -> sse.data(chunk));
     }
 

@@ -26,7 +26,7 @@ final class BatchScheduler extends SlotScheduler {
     private final int penaltyWindow;
     private final long tokenDelayMillis;
     private final int[] endOfGeneration;
-    private final int[] partialUtf8;
+    private final int[] unsafeUtf8;
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
 
@@ -43,7 +43,7 @@ final class BatchScheduler extends SlotScheduler {
         this.penaltyWindow = settings.maxModelLen();
         this.tokenDelayMillis = settings.tokenDelayMillis();
         this.endOfGeneration = model.endOfGenerationTokens();
-        this.partialUtf8 = model.partialUtf8Tokens();
+        this.unsafeUtf8 = model.unsafeUtf8Tokens();
         Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
     }
 
@@ -109,7 +109,12 @@ final class BatchScheduler extends SlotScheduler {
         prefill.observe(decoding, prefilled, decodedAt - decodeStart);
         for (BatchSlot slot : slots) {
             if (!slot.isFree() && slot.row >= 0) {
-                accept(slot, context.sample(slot.sampler, slot.row), System.nanoTime());
+                int token = context.sample(slot.sampler, slot.row);
+                Integer alternatives = slot.generation.sampling().logprobs();
+                if (alternatives != null) {
+                    slot.generation.addLogprob(logprobOf(slot.row, token, alternatives));
+                }
+                accept(slot, token, System.nanoTime());
             }
         }
         TokenDelay.sleep(tokenDelayMillis);
@@ -162,10 +167,10 @@ final class BatchScheduler extends SlotScheduler {
         return null;
     }
 
-    /** Tokens a request may not sample: end tokens under ignore_eos, broken UTF-8 under a grammar. */
+    /** Tokens a request may not sample: end tokens under ignore_eos, misread UTF-8 under a grammar. */
     private int[] banned(SamplingParams sampling) {
         int[] ends = sampling.ignoreEos() ? endOfGeneration : new int[0];
-        int[] partial = sampling.grammar() != null ? partialUtf8 : new int[0];
+        int[] partial = sampling.grammar() != null ? unsafeUtf8 : new int[0];
         int[] banned = java.util.Arrays.copyOf(ends, ends.length + partial.length);
         System.arraycopy(partial, 0, banned, ends.length, partial.length);
         return banned;
@@ -195,6 +200,20 @@ final class BatchScheduler extends SlotScheduler {
         listener.onPromptCache(generation, generation.promptTokens(), reused);
         tokensInSlots.addAndGet(generation.promptTokens());
         generation.holdTokens(generation.promptTokens());
+    }
+
+    /** A sampled token's log-probability and its {@code alternatives} most likely rivals, from the raw logits. */
+    private TokenLogprob logprobOf(int row, int token, int alternatives) {
+        NativeContext.Logprobs values = context.logprobs(row, token, alternatives);
+        java.util.List<TokenLogprob.Alternative> top = new java.util.ArrayList<>(alternatives);
+        for (int i = 0; i < alternatives; i++) {
+            byte[] bytes = model.pieceBytes(values.topIds()[i]);
+            top.add(new TokenLogprob.Alternative(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), bytes,
+                    values.topLogprobs()[i]));
+        }
+        byte[] bytes = model.pieceBytes(token);
+        return new TokenLogprob(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), bytes, values.logprob(),
+                top);
     }
 
     /** Handles a slot's newly sampled token: text, stop strings, budget and end of generation. */

@@ -64,6 +64,11 @@ public final class BindingBackend implements ModelBackend {
     }
 
     @Override
+    public boolean reportsLogprobs() {
+        return false;
+    }
+
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("engine", name());

@@ -115,6 +115,10 @@ public final class Engine {
         if (sampling.constraint() != null) {
             backend.checkGrammar(sampling.constraint());
         }
+        if (sampling.logprobs() != null && !backend.reportsLogprobs()) {
+            throw EngineException.invalid("logprobs need ENGINE=native: the binding engine does not report them.",
+                    "logprobs");
+        }
         int maxTokens = budget.completionBudget(prompt.length(), sampling.maxTokens());
         Generation generation = new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens),
                 sampling.stop(), scheduler);

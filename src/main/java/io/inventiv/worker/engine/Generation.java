@@ -30,6 +30,8 @@ public final class Generation {
     private final SlotScheduler scheduler;
     /** Tokens this generation holds in its slot; written by its slot thread only. */
     private long heldTokens;
+    /** Log-probabilities not yet sent; the decode loop's thread alone touches them. */
+    private final List<TokenLogprob> pendingLogprobs = new java.util.ArrayList<>();
 
     Generation(String requestId, PreparedPrompt prompt, SamplingParams sampling, List<String> stops,
             SlotScheduler scheduler) {
@@ -112,10 +114,16 @@ public final class Generation {
         return heldTokens;
     }
 
-    /** Emits generated text; empty text is no event. */
+    /** Keeps a token's log-probabilities for the next delta. */
+    void addLogprob(TokenLogprob logprob) {
+        pendingLogprobs.add(logprob);
+    }
+
+    /** Emits generated text with the log-probabilities gathered since; nothing new is no event. */
     void emitText(String text) {
-        if (!text.isEmpty()) {
-            emit(new GenerationEvent.Delta(text));
+        if (!text.isEmpty() || !pendingLogprobs.isEmpty()) {
+            emit(new GenerationEvent.Delta(text, List.copyOf(pendingLogprobs)));
+            pendingLogprobs.clear();
         }
     }
 

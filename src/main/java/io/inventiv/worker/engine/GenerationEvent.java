@@ -5,8 +5,14 @@ public sealed interface GenerationEvent {
     /** The one {@link Quiet} event. */
     Quiet QUIET = new Quiet();
 
-    /** New text; may be empty only never: the engine drops empty pieces. */
-    record Delta(String text) implements GenerationEvent {
+    /**
+     * New text, and the log-probabilities of the tokens sampled since the last delta when the
+     * request asked for them (else empty). Text is empty only when log-probabilities came alone.
+     */
+    record Delta(String text, java.util.List<TokenLogprob> logprobs) implements GenerationEvent {
+        public Delta(String text) {
+            this(text, java.util.List.of());
+        }
     }
 
     /** The last event of a successful or aborted generation. */

@@ -35,6 +35,9 @@ public interface ModelBackend {
      */
     List<float[]> embed(List<int[]> sequences);
 
+    /** Whether generations can report their tokens' log-probabilities. */
+    boolean reportsLogprobs();
+
     /** What /version and the start-up line say about this engine (llama.cpp release, CPU variant...). */
     Map<String, Object> describe();
 

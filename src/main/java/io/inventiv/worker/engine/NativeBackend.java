@@ -103,6 +103,11 @@ public final class NativeBackend implements ModelBackend {
     }
 
     @Override
+    public boolean reportsLogprobs() {
+        return true;
+    }
+
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("engine", name());

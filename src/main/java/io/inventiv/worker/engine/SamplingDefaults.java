@@ -55,7 +55,8 @@ final class SamplingDefaults {
                 request.ignoreEos(),
                 // llama.cpp seeds are 32-bit; keep the low bits so equal seeds stay equal.
                 request.seed() == null ? null : (int) (long) request.seed(),
-                request.constraint() == null ? null : request.constraint().gbnf());
+                request.constraint() == null ? null : request.constraint().gbnf(),
+                request.logprobs());
     }
 
     private static double orDefault(Double value, double fallback) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Sampling as a client asked for it; null means "not given". The engine fills defaults with
  * vLLM's semantics (temperature 1, no top-k/top-p/min-p cut, no penalties), not llama.cpp's.
- * {@code constraint} (structured outputs) is null when the output is free.
+ * {@code constraint} (structured outputs) is null when the output is free; {@code logprobs} is
+ * the number of alternatives to report per token, or null for no log-probabilities.
  */
 public record SamplingRequest(
         Integer maxTokens,
@@ -19,7 +20,8 @@ public record SamplingRequest(
         Long seed,
         boolean ignoreEos,
         List<String> stop,
-        GrammarConstraint constraint) {
+        GrammarConstraint constraint,
+        Integer logprobs) {
 
     public SamplingRequest {
         stop = stop == null ? List.of() : List.copyOf(stop);
@@ -30,6 +32,6 @@ public record SamplingRequest(
             Double presencePenalty, Double frequencyPenalty, Double repetitionPenalty, Long seed, boolean ignoreEos,
             List<String> stop) {
         this(maxTokens, temperature, topP, topK, minP, presencePenalty, frequencyPenalty, repetitionPenalty, seed,
-                ignoreEos, stop, null);
+                ignoreEos, stop, null, null);
     }
 }

@@ -47,7 +47,14 @@ class SseStreamTest {
         }
 
         @Override
-        public Object fullResponse(String text, GenerationResult result) {
+        public Object deltaChunk(String text, java.util.List<io.inventiv.worker.engine.TokenLogprob> logprobs,
+                int textOffset) {
+            return Map.of("content", text, "logprobs", logprobs.size(), "offset", textOffset);
+        }
+
+        @Override
+        public Object fullResponse(String text, GenerationResult result,
+                java.util.List<io.inventiv.worker.engine.TokenLogprob> logprobs) {
             throw new UnsupportedOperationException("streams only");
         }
     }
@@ -86,25 +93,25 @@ class SseStreamTest {
         route(routing, "/chat", "assistant", true, stream -> {
             stream.open();
             stream.ping();
-            stream.delta("Hel");
-            stream.delta("lo");
+            stream.delta("Hel", java.util.List.of());
+            stream.delta("lo", java.util.List.of());
             stream.finish(RESULT);
         });
         route(routing, "/completion", null, false, stream -> {
             stream.open();
-            stream.delta("x");
+            stream.delta("x", java.util.List.of());
             stream.finish(RESULT);
         });
         route(routing, "/failed", "assistant", true, stream -> {
             stream.open();
-            stream.delta("par");
+            stream.delta("par", java.util.List.of());
             stream.fail("generation failed: out of memory");
         });
         routing.get("/out-of-order", (req, res) -> {
             SseStream stream = stream(res, null, true);
             String refused;
             try {
-                stream.delta("too early");
+                stream.delta("too early", java.util.List.of());
                 refused = "nothing";
             } catch (IllegalStateException e) {
                 refused = e.getMessage();

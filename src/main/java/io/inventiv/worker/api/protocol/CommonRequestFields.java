@@ -10,6 +10,8 @@ import io.inventiv.worker.engine.SamplingRequest;
  */
 public record CommonRequestFields(String model, boolean stream, boolean includeUsage, SamplingRequest sampling,
         String maxTokensField) {
+    /** vLLM's default max_logprobs. */
+    public static final int MAX_LOGPROBS = 20;
 
     /** Reads and type-checks the shared fields. {@code n} other than 1 is refused. */
     public static CommonRequestFields read(RequestFields fields, boolean chat) {
@@ -21,7 +23,7 @@ public record CommonRequestFields(String model, boolean stream, boolean includeU
         if (bestOf != null && bestOf != 1) {
             throw ApiException.badRequest("Only best_of=1 is supported, got best_of=" + bestOf + ".", "best_of");
         }
-        rejectLogprobs(fields, chat);
+        Integer logprobs = logprobs(fields, chat);
         // OpenAI renamed max_tokens to max_completion_tokens for chat; the newer name wins.
         Integer maxCompletionTokens = chat ? fields.integer("max_completion_tokens") : null;
         Integer maxTokens = fields.integer("max_tokens");
@@ -42,20 +44,42 @@ public record CommonRequestFields(String model, boolean stream, boolean includeU
                 fields.longInteger("seed"),
                 fields.bool("ignore_eos", false),
                 fields.stringOrList("stop"),
-                StructuredOutputs.read(fields));
+                StructuredOutputs.read(fields),
+                logprobs);
         fields.string("user"); // accepted and ignored, but it must still be a string
         String model = fields.string("model");
         boolean stream = fields.bool("stream", false);
         return new CommonRequestFields(model, stream, fields.includeUsage(), sampling, limitField);
     }
 
-    private static void rejectLogprobs(RequestFields fields, boolean chat) {
-        boolean wanted = chat ? fields.bool("logprobs", false) : fields.integer("logprobs") != null;
-        if (wanted) {
-            throw ApiException.badRequest("logprobs are not supported by this server.", "logprobs");
-        }
+    /**
+     * How many alternatives each token reports, or null for no log-probabilities: chat's
+     * {@code logprobs} + {@code top_logprobs}, completions' integer {@code logprobs}; at most 20, as
+     * vLLM's default max_logprobs.
+     */
+    private static Integer logprobs(RequestFields fields, boolean chat) {
         if (!chat && fields.bool("echo", false)) {
             throw ApiException.badRequest("echo is not supported by this server.", "echo");
         }
+        if (fields.raw("prompt_logprobs") != null) {
+            throw ApiException.badRequest("prompt_logprobs is not supported by this server.", "prompt_logprobs");
+        }
+        String field = chat ? "top_logprobs" : "logprobs";
+        Integer count = fields.integer(field);
+        if (chat) {
+            boolean wanted = fields.bool("logprobs", false);
+            if (!wanted && count != null && count > 0) {
+                throw ApiException.badRequest("when using `top_logprobs`, `logprobs` must be set to true.", field);
+            }
+            if (!wanted) {
+                return null;
+            }
+            count = count == null ? 0 : count;
+        }
+        if (count != null && (count < 0 || count > MAX_LOGPROBS)) {
+            throw ApiException.badRequest(field + " must be between 0 and " + MAX_LOGPROBS + ", got " + count + ".",
+                    field);
+        }
+        return count;
     }
 }

@@ -20,7 +20,7 @@ final class JsonPrimitives {
 
     /** One character of a JSON string, escapes included (\\u only for control characters). */
     String character() {
-        return gbnf.define("json-char", characterRule(0, 0x1F, '"', '"', '\\', '\\'));
+        return gbnf.define("json-char", characterRule(0, 0x1F, '"', '"', '\\', '\\', 0xD800, 0xDFFF));
     }
 
     /**
@@ -28,7 +28,8 @@ final class JsonPrimitives {
      * length in code points or in UTF-16 units, which differ only beyond it.
      */
     String bmpCharacter() {
-        return gbnf.define("json-char-bmp", characterRule(0, 0x1F, '"', '"', '\\', '\\', 0x10000, 0x10FFFF));
+        return gbnf.define("json-char-bmp", characterRule(0, 0x1F, '"', '"', '\\', '\\', 0xD800, 0xDFFF, 0x10000,
+                0x10FFFF));
     }
 
     private static String characterRule(int... unescaped) {

@@ -268,8 +268,9 @@ public final class RegexGrammar {
         if (safe.size() == 1) {
             alternatives.add(Gbnf.literal(Character.toString(safe.bounds()[0])));
         } else if (safe.size() > 0x8000) {
-            int[] excluded = safe.complement().bounds();
-            alternatives.add(excluded.length == 0 ? Gbnf.charClass(true, 0, 0) : Gbnf.charClass(true, excluded));
+            CodePointSet excluded = safe.complement();
+            excluded.add(0xD800, 0xDFFF); // never characters, though a lenient decoder may produce them
+            alternatives.add(Gbnf.charClass(true, excluded.bounds()));
         } else if (!safe.isEmpty()) {
             alternatives.add(Gbnf.charClass(false, safe.bounds()));
         }

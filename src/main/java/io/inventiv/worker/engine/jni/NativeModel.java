@@ -21,7 +21,7 @@ public final class NativeModel implements AutoCloseable {
     private final int[] endOfGenerationIds;
     private final byte[] pieces;
     private final int[] pieceOffsets;
-    private final int[] partialUtf8;
+    private final int[] unsafeUtf8;
     private boolean closed;
 
     private NativeModel(long model, long templates) {
@@ -40,19 +40,12 @@ public final class NativeModel implements AutoCloseable {
         }
         this.pieceOffsets = new int[vocabSize + 1];
         this.pieces = LlamaNative.vocabPieces(model, pieceOffsets);
-        this.partialUtf8 = partialUtf8Tokens(pieces, pieceOffsets);
+        this.unsafeUtf8 = unsafeUtf8Tokens(pieces, pieceOffsets);
     }
 
-    private static int[] partialUtf8Tokens(byte[] pieces, int[] offsets) {
-        java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder();
-        return java.util.stream.IntStream.range(0, offsets.length - 1).filter(token -> {
-            try {
-                strict.decode(java.nio.ByteBuffer.wrap(pieces, offsets[token], offsets[token + 1] - offsets[token]));
-                return false;
-            } catch (java.nio.charset.CharacterCodingException e) {
-                return true;
-            }
-        }).toArray();
+    private static int[] unsafeUtf8Tokens(byte[] pieces, int[] offsets) {
+        return java.util.stream.IntStream.range(0, offsets.length - 1)
+                .filter(token -> !Utf8Fragments.isSafe(pieces, offsets[token], offsets[token + 1])).toArray();
     }
 
     /** Loads the GGUF file with {@code gpuLayers} layers offloaded (-1: all). */
@@ -103,17 +96,21 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /**
-     * Tokens whose bytes are not whole UTF-8 characters (byte fallbacks, split characters).
-     * llama.cpp's grammar lets a broken sequence of them through, so constrained generations
-     * leave them out.
+     * Tokens whose bytes llama.cpp's grammar would misread ({@link Utf8Fragments}): constrained
+     * generations leave them out, so that their text is the grammar's.
      */
-    public int[] partialUtf8Tokens() {
-        return partialUtf8.clone();
+    public int[] unsafeUtf8Tokens() {
+        return unsafeUtf8.clone();
     }
 
     /** Whether sampling this token ends a generation (EOS, EOT, <|im_end|>, ...). */
     public boolean isEndOfGeneration(int token) {
         return token >= 0 && token < vocabSize && endOfGeneration[token];
+    }
+
+    /** The bytes of a token's text (empty for special tokens). */
+    public byte[] pieceBytes(int token) {
+        return java.util.Arrays.copyOfRange(pieces, pieceOffsets[token], pieceOffsets[token + 1]);
     }
 
     /** Appends the UTF-8 bytes of a generated token to {@code out} (special tokens add none). */
