@@ -44,24 +44,23 @@ public final class ChatCompletionsService implements HttpService {
 
     record Shape(String id, long created, String model) implements ResponseShape {
         @Override
-        public Object firstChunk() {
-            return chunk(new Delta("assistant", ""));
+        public Object firstChunk(int index) {
+            return chunk(index, new Delta("assistant", ""), null);
         }
 
         @Override
         public Object deltaChunk(String text) {
-            return chunk(new Delta(null, text));
+            return chunk(0, new Delta(null, text), null);
         }
 
         @Override
-        public Object deltaChunk(String text, List<TokenLogprob> logprobs, int textOffset) {
-            return new Chunk(id, created, model, List.of(new ChunkChoice(0, new Delta(null, text),
-                    LogprobsShapes.chat(logprobs), null, null)), null);
+        public Object deltaChunk(int index, String text, List<TokenLogprob> logprobs, int textOffset) {
+            return chunk(index, new Delta(null, text), logprobs.isEmpty() ? null : LogprobsShapes.chat(logprobs));
         }
 
         @Override
-        public Object finishChunk(GenerationResult result) {
-            return new Chunk(id, created, model, List.of(new ChunkChoice(0, new Delta(null, ""), null,
+        public Object finishChunk(int index, GenerationResult result) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(index, new Delta(null, ""), null,
                     result.finishReason().wireName(), result.stopString())), null);
         }
 
@@ -71,16 +70,19 @@ public final class ChatCompletionsService implements HttpService {
         }
 
         @Override
-        public Object fullResponse(String text, GenerationResult result, List<TokenLogprob> logprobs) {
-            return new ChatResponses.Completion(id, created, model, List.of(new ChatResponses.Choice(0,
-                    new ChatResponses.Message("assistant", text), logprobs == null ? null : LogprobsShapes.chat(logprobs),
-                    result.finishReason().wireName(),
-                    result.stopString())),
-                    Usage.of(result));
+        public Object fullResponse(List<ChoiceOutcome> choices, Usage usage) {
+            List<ChatResponses.Choice> out = new java.util.ArrayList<>(choices.size());
+            for (int i = 0; i < choices.size(); i++) {
+                ChoiceOutcome choice = choices.get(i);
+                out.add(new ChatResponses.Choice(i, new ChatResponses.Message("assistant", choice.text()),
+                        choice.logprobs() == null ? null : LogprobsShapes.chat(choice.logprobs()),
+                        choice.result().finishReason().wireName(), choice.result().stopString()));
+            }
+            return new ChatResponses.Completion(id, created, model, out, usage);
         }
 
-        private Chunk chunk(Delta delta) {
-            return new Chunk(id, created, model, List.of(new ChunkChoice(0, delta, null, null, null)), null);
+        private Chunk chunk(int index, Delta delta, Object logprobs) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(index, delta, logprobs, null, null)), null);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.inventiv.worker.engine.Generation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -32,7 +33,8 @@ final class ClientDeparture {
     private final long sendTimeoutNanos;
     private final AtomicBoolean gone = new AtomicBoolean();
     private final AtomicBoolean disconnected = new AtomicBoolean();
-    private volatile Generation generation;
+    /** The generations to cancel: one, or one per choice when n &gt; 1. */
+    private final List<Generation> generations = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** When the write in progress began; 0 while none is. */
     private volatile long writingSince;
     /** Whether the send-timeout watch knows this request; only the request's thread writes. */
@@ -44,9 +46,9 @@ final class ClientDeparture {
         this.sendTimeoutNanos = sendTimeout.toNanos();
     }
 
-    /** The generation to cancel when the client leaves; cancelled at once if it already has. */
+    /** A generation to cancel when the client leaves; cancelled at once if it already has. */
     void attach(Generation admitted) {
-        generation = admitted;
+        generations.add(admitted);
         if (gone.get()) {
             admitted.cancel();
         }
@@ -91,10 +93,7 @@ final class ClientDeparture {
 
     private ClientGoneException left(Exception cause) {
         if (gone.compareAndSet(false, true)) {
-            Generation admitted = generation;
-            if (admitted != null) {
-                admitted.cancel();
-            }
+            generations.forEach(Generation::cancel);
         }
         return new ClientGoneException(cause);
     }

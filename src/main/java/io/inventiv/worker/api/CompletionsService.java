@@ -44,24 +44,24 @@ public final class CompletionsService implements HttpService {
 
     record Shape(String id, long created, String model) implements ResponseShape {
         @Override
-        public Object firstChunk() {
+        public Object firstChunk(int index) {
             return null; // vLLM's completion streams start with text, not a role
         }
 
         @Override
         public Object deltaChunk(String text) {
-            return completion(text, null, null);
+            return new Completion(id, created, model, List.of(new Choice(0, text, null, null, null)), null);
         }
 
         @Override
-        public Object deltaChunk(String text, List<TokenLogprob> logprobs, int textOffset) {
-            return new Completion(id, created, model, List.of(new Choice(0, text,
-                    LogprobsShapes.completion(logprobs, textOffset), null, null)), null);
+        public Object deltaChunk(int index, String text, List<TokenLogprob> logprobs, int textOffset) {
+            return new Completion(id, created, model, List.of(new Choice(index, text,
+                    logprobs.isEmpty() ? null : LogprobsShapes.completion(logprobs, textOffset), null, null)), null);
         }
 
         @Override
-        public Object finishChunk(GenerationResult result) {
-            return new Completion(id, created, model, List.of(new Choice(0, "", null,
+        public Object finishChunk(int index, GenerationResult result) {
+            return new Completion(id, created, model, List.of(new Choice(index, "", null,
                     result.finishReason().wireName(), result.stopString())), null);
         }
 
@@ -71,14 +71,15 @@ public final class CompletionsService implements HttpService {
         }
 
         @Override
-        public Object fullResponse(String text, GenerationResult result, List<TokenLogprob> logprobs) {
-            return new Completion(id, created, model, List.of(new Choice(0, text,
-                    logprobs == null ? null : LogprobsShapes.completion(logprobs, 0),
-                    result.finishReason().wireName(), result.stopString())), Usage.of(result));
-        }
-
-        private Completion completion(String text, String finishReason, Usage usage) {
-            return new Completion(id, created, model, List.of(new Choice(0, text, null, finishReason, null)), usage);
+        public Object fullResponse(List<ChoiceOutcome> choices, Usage usage) {
+            List<Choice> out = new java.util.ArrayList<>(choices.size());
+            for (int i = 0; i < choices.size(); i++) {
+                ChoiceOutcome choice = choices.get(i);
+                out.add(new Choice(i, choice.text(),
+                        choice.logprobs() == null ? null : LogprobsShapes.completion(choice.logprobs(), 0),
+                        choice.result().finishReason().wireName(), choice.result().stopString()));
+            }
+            return new Completion(id, created, model, out, usage);
         }
     }
 }

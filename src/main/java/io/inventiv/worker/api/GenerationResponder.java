@@ -5,6 +5,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.CommonRequestFields;
+import io.inventiv.worker.api.protocol.Usage;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import io.inventiv.worker.engine.Generation;
 import io.inventiv.worker.engine.PreparedPrompt;
@@ -23,11 +24,6 @@ import java.io.OutputStream;
 final class GenerationResponder {
     /** How often an idle connection is probed: while queued, during prompt evaluation. */
     static final long PROBE_INTERVAL_MILLIS = Generation.QUIET_MILLIS;
-    /**
-     * A non-streamed answer that takes longer than this commits to 200 and sends JSON-neutral
-     * whitespace while it waits, because writing is the only way to notice a client that left.
-     */
-    static final long WHOLE_RESPONSE_PROBE_AFTER_MILLIS = 1000;
 
     private GenerationResponder() {
     }
@@ -39,6 +35,9 @@ final class GenerationResponder {
         String socketId = req.socketId();
         ClientDeparture departure = new ClientDeparture(() -> serving.connections().close(socketId),
                 serving.sendTimeout());
+        if (request.n() > 1) {
+            return ChoicesResponder.respond(serving, res, requestId, prompt, shape, request, departure);
+        }
         Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
         departure.attach(generation);
         if (!request.stream()) {
@@ -55,7 +54,7 @@ final class GenerationResponder {
             while (true) {
                 switch (generation.next()) {
                     case GenerationEvent.Quiet quiet -> stream.ping();
-                    case GenerationEvent.Delta delta -> stream.delta(delta.text(), delta.logprobs());
+                    case GenerationEvent.Delta delta -> stream.delta(0, delta.text(), delta.logprobs());
                     case GenerationEvent.Finished finished -> {
                         stream.finish(finished.result());
                         return finished.result();
@@ -74,27 +73,16 @@ final class GenerationResponder {
     }
 
     /** Collects the whole answer, then sends it as one JSON object. */
-    static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape,
+    private static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape,
             ClientDeparture departure, boolean wantsLogprobs) throws InterruptedException {
         StringBuilder text = new StringBuilder();
         List<TokenLogprob> logprobs = wantsLogprobs ? new ArrayList<>() : null;
-        long nextProbe = System.nanoTime() + WHOLE_RESPONSE_PROBE_AFTER_MILLIS * 1_000_000;
-        OutputStream[] committed = {null};
+        WholeResponse response = new WholeResponse(res, departure);
         try {
             while (true) {
                 GenerationEvent event = generation.next();
-                // Probe on a clock, not on silence: tokens may keep coming for a client long gone.
-                if (System.nanoTime() >= nextProbe && !(event instanceof GenerationEvent.Finished)) {
-                    departure.write(() -> {
-                        if (committed[0] == null) {
-                            res.status(Status.OK_200);
-                            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                            committed[0] = res.outputStream();
-                        }
-                        committed[0].write(' ');
-                        committed[0].flush();
-                    });
-                    nextProbe = System.nanoTime() + PROBE_INTERVAL_MILLIS * 1_000_000;
+                if (!(event instanceof GenerationEvent.Finished)) {
+                    response.probeIfDue();
                 }
                 switch (event) {
                     case GenerationEvent.Quiet quiet -> {
@@ -106,17 +94,12 @@ final class GenerationResponder {
                         }
                     }
                     case GenerationEvent.Finished finished -> {
-                        byte[] body = Json.write(shape.fullResponse(text.toString(), finished.result(), logprobs));
-                        departure.write(() -> send(res, committed[0], body));
+                        response.send(shape.fullResponse(List.of(new ResponseShape.ChoiceOutcome(text.toString(),
+                                finished.result(), logprobs)), Usage.of(finished.result())));
                         return finished.result();
                     }
                     case GenerationEvent.Failed failed -> {
-                        ApiException error = internalError(failed.message());
-                        if (committed[0] == null) {
-                            ApiErrors.send(res, error);
-                        } else {
-                            departure.write(() -> send(res, committed[0], ApiErrors.body(error)));
-                        }
+                        response.fail(failed.message());
                         return null;
                     }
                 }
@@ -127,19 +110,4 @@ final class GenerationResponder {
             departure.done();
         }
     }
-
-    private static void send(ServerResponse res, OutputStream committed, byte[] body) throws IOException {
-        if (committed == null) {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(body);
-        } else {
-            committed.write(body);
-            committed.close();
-        }
-    }
-
-    private static ApiException internalError(String message) {
-        return new ApiException(Status.INTERNAL_SERVER_ERROR_500, message, null, null);
-    }
-
 }

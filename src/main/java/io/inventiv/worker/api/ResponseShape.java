@@ -7,22 +7,27 @@ import java.util.List;
 
 /** How one endpoint family spells its responses; {@link GenerationResponder} decides the order. */
 interface ResponseShape {
-    /** The chunk sent before any content (chat's role chunk), or null for none. */
-    Object firstChunk();
+    /** The chunk sent before any content of choice {@code index} (chat's role chunk), or null for none. */
+    Object firstChunk(int index);
 
+    /** Choice 0's content chunk without log-probabilities: the per-token path of an n = 1 stream. */
     Object deltaChunk(String text);
 
     /**
-     * A content chunk that carries the log-probabilities of its tokens; {@code textOffset} is how
-     * many characters of content went before it.
+     * A content chunk of choice {@code index}, with the log-probabilities of its tokens (maybe
+     * none); {@code textOffset} is how many characters of that choice's content went before it.
      */
-    Object deltaChunk(String text, List<TokenLogprob> logprobs, int textOffset);
+    Object deltaChunk(int index, String text, List<TokenLogprob> logprobs, int textOffset);
 
-    Object finishChunk(GenerationResult result);
+    Object finishChunk(int index, GenerationResult result);
 
     /** The usage-only chunk, with an empty choices list. */
     Object usageChunk(Usage usage);
 
-    /** The whole answer; {@code logprobs} is null when the request asked for none. */
-    Object fullResponse(String text, GenerationResult result, List<TokenLogprob> logprobs);
+    /** The whole answer; a choice's {@code logprobs} is null when the request asked for none. */
+    Object fullResponse(List<ChoiceOutcome> choices, Usage usage);
+
+    /** What one choice came to. */
+    record ChoiceOutcome(String text, GenerationResult result, List<TokenLogprob> logprobs) {
+    }
 }

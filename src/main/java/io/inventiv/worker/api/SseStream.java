@@ -11,10 +11,11 @@ import java.util.List;
 /**
  * One streamed response, and the only place that knows the order of its frames:
  * <pre>
- *   open      headers, then the role chunk (chat) or a ": ping" comment (completions)
+ *   open      headers, then each choice's role chunk (chat) or a ": ping" comment (completions)
  *   ping*     ": ping" while nothing happens
- *   delta*    one content chunk per piece of text
+ *   delta*    one content chunk per piece of text of a choice
  *   finish    the chunk with finish_reason, the usage chunk (choices: []) when asked, [DONE]
+ *   | (choiceEnd per choice, then done), when n &gt; 1
  *   | fail    one error frame ({"error":{...}}), [DONE]
  * </pre>
  * Nothing is written before {@link #open}, so a request refused at admission still gets its
@@ -27,14 +28,19 @@ final class SseStream {
     private final ServerResponse res;
     private final ResponseShape shape;
     private final DeltaChunkTemplate deltas;
-    /** Characters of content sent so far (completions' text_offset). */
-    private int sentChars;
+    /** Characters of content sent so far per choice (completions' text_offset). */
+    private final int[] sentChars;
     private final boolean sendUsage;
     private final ClientDeparture departure;
     private SseWriter sse;
     private State state = State.NEW;
 
     SseStream(ServerResponse res, ResponseShape shape, boolean sendUsage, ClientDeparture departure) {
+        this(res, shape, sendUsage, departure, 1);
+    }
+
+    SseStream(ServerResponse res, ResponseShape shape, boolean sendUsage, ClientDeparture departure, int choices) {
+        this.sentChars = new int[choices];
         this.res = res;
         this.shape = shape;
         this.deltas = DeltaChunkTemplate.of(shape);
@@ -50,12 +56,19 @@ final class SseStream {
         state = State.OPEN;
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Object first = shape.firstChunk();
+        List<Object> firsts = new java.util.ArrayList<>();
+        for (int i = 0; i < sentChars.length; i++) {
+            Object first = shape.firstChunk(i);
+            if (first != null) {
+                firsts.add(first);
+            }
+        }
         departure.write(() -> {
             sse = new SseWriter(res.outputStream());
-            if (first != null) {
+            for (Object first : firsts) {
                 sse.data(Json.write(first));
-            } else {
+            }
+            if (firsts.isEmpty()) {
                 sse.ping();
             }
         });
@@ -66,18 +79,38 @@ final class SseStream {
         departure.write(sse::ping);
     }
 
-    void delta(String text, List<TokenLogprob> logprobs) throws ClientGoneException {
+    void delta(int index, String text, List<TokenLogprob> logprobs) throws ClientGoneException {
         requireOpen();
-        byte[] chunk = logprobs.isEmpty() ? deltas.render(text) : Json.write(shape.deltaChunk(text, logprobs, sentChars));
-        sentChars += text.length();
+        byte[] chunk = index == 0 && logprobs.isEmpty() ? deltas.render(text)
+                : Json.write(shape.deltaChunk(index, text, logprobs, sentChars[index]));
+        sentChars[index] += text.length();
         departure.write(() -> sse.data(chunk));
+    }
+
+    /** One choice of several has ended: its finish chunk. */
+    void choiceEnd(int index, GenerationResult result) throws ClientGoneException {
+        requireOpen();
+        byte[] finish = Json.write(shape.finishChunk(index, result));
+        departure.write(() -> sse.data(finish));
+    }
+
+    /** Every choice has ended: the usage chunk if the stream sends one, and [DONE]. */
+    void done(Usage usage) throws ClientGoneException {
+        requireOpen();
+        state = State.ENDED;
+        if (sendUsage) {
+            byte[] chunk = Json.write(shape.usageChunk(usage));
+            departure.write(() -> sse.dataThenDone(chunk));
+        } else {
+            departure.write(() -> sse.dataThenDone());
+        }
     }
 
     /** The finish chunk, the usage chunk if the stream sends one, and [DONE], in one flush. */
     void finish(GenerationResult result) throws ClientGoneException {
         requireOpen();
         state = State.ENDED;
-        byte[] finish = Json.write(shape.finishChunk(result));
+        byte[] finish = Json.write(shape.finishChunk(0, result));
         if (sendUsage) {
             byte[] usage = Json.write(shape.usageChunk(Usage.of(result)));
             departure.write(() -> sse.dataThenDone(finish, usage));

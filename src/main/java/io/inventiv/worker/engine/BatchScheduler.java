@@ -27,6 +27,8 @@ final class BatchScheduler extends SlotScheduler {
     private final long tokenDelayMillis;
     private final int[] endOfGeneration;
     private final int[] unsafeUtf8;
+    /** Later choices of n &gt; 1 requests, taken from the queue, waiting for their first choice's prompt. */
+    private final java.util.ArrayDeque<Generation> followers = new java.util.ArrayDeque<>();
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
 
@@ -137,12 +139,22 @@ final class BatchScheduler extends SlotScheduler {
         return n;
     }
 
-    /** Moves waiting generations into free slots, each into the slot that holds most of its prompt. */
+    /**
+     * Moves waiting generations into free slots, each into the slot that holds most of its prompt;
+     * a later choice of an n &gt; 1 request copies its first choice's evaluated prompt instead.
+     */
     private void admitWaiting() {
         for (BatchSlot free = freeSlot(); free != null; free = freeSlot()) {
-            Generation next = queue.poll();
+            Generation next = nextReady();
             if (next == null) {
                 return;
+            }
+            BatchSlot leaderSlot = next.leader() == null || next.isCancelled() ? null : slotOf(next.leader());
+            if (leaderSlot != null) {
+                context.copySequence(leaderSlot.sequence, free.sequence);
+                free.adoptCache(leaderSlot, next.prompt().length());
+                start(free, next, next.prompt().length() - 1); // the last prompt token is decoded again, for logits
+                continue;
             }
             int[] prompt = next.prompt().tokens();
             BatchSlot best = free;
@@ -156,6 +168,41 @@ final class BatchScheduler extends SlotScheduler {
             }
             start(best, next, Math.min(bestPrefix, prompt.length - 1));
         }
+    }
+
+    /**
+     * The next generation to start: a later choice waits (outside the queue) until its first
+     * choice's prompt is in the KV cache, or until that choice has ended.
+     */
+    private Generation nextReady() {
+        for (java.util.Iterator<Generation> it = followers.iterator(); it.hasNext(); ) {
+            Generation follower = it.next();
+            if (leaderReady(follower)) {
+                it.remove();
+                return follower;
+            }
+        }
+        for (Generation next = queue.poll(); next != null; next = queue.poll()) {
+            if (next.leader() == null || leaderReady(next)) {
+                return next;
+            }
+            followers.add(next);
+        }
+        return null;
+    }
+
+    private boolean leaderReady(Generation follower) {
+        BatchSlot leaderSlot = slotOf(follower.leader());
+        return follower.isCancelled() || leaderSlot == null || !leaderSlot.isPrefilling();
+    }
+
+    private BatchSlot slotOf(Generation generation) {
+        for (BatchSlot slot : slots) {
+            if (slot.generation == generation) {
+                return slot;
+            }
+        }
+        return null;
     }
 
     private BatchSlot freeSlot() {

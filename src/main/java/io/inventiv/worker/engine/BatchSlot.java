@@ -84,6 +84,15 @@ final class BatchSlot {
         cached[cachedLength++] = token;
     }
 
+    /** Takes the first {@code length} tokens of another slot's sequence, whose KV was just copied here. */
+    void adoptCache(BatchSlot source, int length) {
+        if (cached.length < length) {
+            cached = Arrays.copyOf(cached, Math.max(length, cached.length * 2));
+        }
+        System.arraycopy(source.cached, 0, cached, 0, length);
+        cachedLength = length;
+    }
+
     int cachedLength() {
         return cachedLength;
     }

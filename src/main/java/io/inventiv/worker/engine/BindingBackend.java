@@ -64,6 +64,11 @@ public final class BindingBackend implements ModelBackend {
     }
 
     @Override
+    public boolean sharesPrompts() {
+        return false;
+    }
+
+    @Override
     public boolean reportsLogprobs() {
         return false;
     }

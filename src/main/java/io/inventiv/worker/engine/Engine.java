@@ -111,6 +111,14 @@ public final class Engine {
      * {@link EngineException} when it is invalid or when the queue is full.
      */
     public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
+        validate(sampling);
+        Generation generation = prepare(requestId, prompt, sampling);
+        scheduler.admit(generation);
+        QuietTicker.watch(generation);
+        return generation;
+    }
+
+    private void validate(SamplingRequest sampling) {
         SamplingDefaults.validate(sampling);
         if (sampling.constraint() != null) {
             backend.checkGrammar(sampling.constraint());
@@ -119,12 +127,12 @@ public final class Engine {
             throw EngineException.invalid("logprobs need ENGINE=native: the binding engine does not report them.",
                     "logprobs");
         }
+    }
+
+    private Generation prepare(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
         int maxTokens = budget.completionBudget(prompt.length(), sampling.maxTokens());
-        Generation generation = new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens),
-                sampling.stop(), scheduler);
-        scheduler.admit(generation);
-        QuietTicker.watch(generation);
-        return generation;
+        return new Generation(requestId, prompt, SamplingDefaults.resolve(sampling, maxTokens), sampling.stop(),
+                scheduler);
     }
 
     /**
@@ -164,6 +172,45 @@ public final class Engine {
                 vector[i] = (float) (vector[i] / norm);
             }
         }
+    }
+
+    /**
+     * Queues {@code n} choices of one prompt (OpenAI's {@code n}): the prompt is evaluated once,
+     * for the first, and the others copy it. With a seed, choice i samples with seed + i.
+     */
+    public List<Generation> submitChoices(String requestId, PreparedPrompt prompt, SamplingRequest sampling, int n) {
+        if (n == 1) {
+            return List.of(submit(requestId, prompt, sampling));
+        }
+        if (!backend.sharesPrompts()) {
+            throw EngineException.invalid("n > 1 needs ENGINE=native: the binding engine cannot share a prompt "
+                    + "between choices.", "n");
+        }
+        if (n > parallel) {
+            throw EngineException.invalid("n must be at most " + parallel + " (N_PARALLEL), got " + n + ".", "n");
+        }
+        validate(sampling);
+        List<Generation> choices = new java.util.ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                Long seed = sampling.seed() == null ? null : sampling.seed() + i;
+                SamplingRequest choice = new SamplingRequest(sampling.maxTokens(), sampling.temperature(),
+                        sampling.topP(), sampling.topK(), sampling.minP(), sampling.presencePenalty(),
+                        sampling.frequencyPenalty(), sampling.repetitionPenalty(), seed, sampling.ignoreEos(),
+                        sampling.stop(), sampling.constraint(), sampling.logprobs());
+                Generation generation = prepare(requestId + "-" + i, prompt, choice);
+                if (i > 0) {
+                    generation.follow(choices.get(0));
+                }
+                scheduler.admit(generation);
+                QuietTicker.watch(generation);
+                choices.add(generation);
+            }
+        } catch (RuntimeException e) {
+            choices.forEach(Generation::cancel);
+            throw e;
+        }
+        return choices;
     }
 
     /** Tokens held by running requests ÷ the KV cache's capacity ({@code maxModelLen × parallel}). */

@@ -32,6 +32,8 @@ public final class Generation {
     private long heldTokens;
     /** Log-probabilities not yet sent; the decode loop's thread alone touches them. */
     private final List<TokenLogprob> pendingLogprobs = new java.util.ArrayList<>();
+    /** The first choice of the same request (n &gt; 1), whose evaluated prompt this one copies; or null. */
+    private volatile Generation leader;
 
     Generation(String requestId, PreparedPrompt prompt, SamplingParams sampling, List<String> stops,
             SlotScheduler scheduler) {
@@ -44,6 +46,15 @@ public final class Generation {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The generation whose prompt evaluation this one shares, or null. */
+    Generation leader() {
+        return leader;
+    }
+
+    void follow(Generation first) {
+        this.leader = first;
     }
 
     public int promptTokens() {

@@ -35,6 +35,9 @@ public interface ModelBackend {
      */
     List<float[]> embed(List<int[]> sequences);
 
+    /** Whether several choices of one request can share one evaluation of its prompt (n &gt; 1). */
+    boolean sharesPrompts();
+
     /** Whether generations can report their tokens' log-probabilities. */
     boolean reportsLogprobs();
 

@@ -103,6 +103,11 @@ public final class NativeBackend implements ModelBackend {
     }
 
     @Override
+    public boolean sharesPrompts() {
+        return true;
+    }
+
+    @Override
     public boolean reportsLogprobs() {
         return true;
     }

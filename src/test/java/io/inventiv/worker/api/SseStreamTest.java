@@ -27,7 +27,7 @@ class SseStreamTest {
     /** A shape with small, readable chunks; chat-like when {@code role} is set. */
     private record PlainShape(String role) implements ResponseShape {
         @Override
-        public Object firstChunk() {
+        public Object firstChunk(int index) {
             return role == null ? null : Map.of("role", role);
         }
 
@@ -37,7 +37,13 @@ class SseStreamTest {
         }
 
         @Override
-        public Object finishChunk(GenerationResult result) {
+        public Object deltaChunk(int index, String text, java.util.List<io.inventiv.worker.engine.TokenLogprob> logprobs,
+                int textOffset) {
+            return Map.of("index", index, "text", text, "offset", textOffset);
+        }
+
+        @Override
+        public Object finishChunk(int index, GenerationResult result) {
             return Map.of("finish_reason", result.finishReason().wireName());
         }
 
@@ -47,14 +53,7 @@ class SseStreamTest {
         }
 
         @Override
-        public Object deltaChunk(String text, java.util.List<io.inventiv.worker.engine.TokenLogprob> logprobs,
-                int textOffset) {
-            return Map.of("content", text, "logprobs", logprobs.size(), "offset", textOffset);
-        }
-
-        @Override
-        public Object fullResponse(String text, GenerationResult result,
-                java.util.List<io.inventiv.worker.engine.TokenLogprob> logprobs) {
+        public Object fullResponse(java.util.List<ChoiceOutcome> choices, Usage usage) {
             throw new UnsupportedOperationException("streams only");
         }
     }
@@ -93,25 +92,25 @@ class SseStreamTest {
         route(routing, "/chat", "assistant", true, stream -> {
             stream.open();
             stream.ping();
-            stream.delta("Hel", java.util.List.of());
-            stream.delta("lo", java.util.List.of());
+            stream.delta(0, "Hel", java.util.List.of());
+            stream.delta(0, "lo", java.util.List.of());
             stream.finish(RESULT);
         });
         route(routing, "/completion", null, false, stream -> {
             stream.open();
-            stream.delta("x", java.util.List.of());
+            stream.delta(0, "x", java.util.List.of());
             stream.finish(RESULT);
         });
         route(routing, "/failed", "assistant", true, stream -> {
             stream.open();
-            stream.delta("par", java.util.List.of());
+            stream.delta(0, "par", java.util.List.of());
             stream.fail("generation failed: out of memory");
         });
         routing.get("/out-of-order", (req, res) -> {
             SseStream stream = stream(res, null, true);
             String refused;
             try {
-                stream.delta("too early", java.util.List.of());
+                stream.delta(0, "too early", java.util.List.of());
                 refused = "nothing";
             } catch (IllegalStateException e) {
                 refused = e.getMessage();

@@ -9,19 +9,21 @@ import io.inventiv.worker.engine.SamplingRequest;
  * @param maxTokensField the field that carried the limit, for error messages
  */
 public record CommonRequestFields(String model, boolean stream, boolean includeUsage, SamplingRequest sampling,
-        String maxTokensField) {
+        String maxTokensField, int n) {
     /** vLLM's default max_logprobs. */
     public static final int MAX_LOGPROBS = 20;
 
-    /** Reads and type-checks the shared fields. {@code n} other than 1 is refused. */
+    /** Reads and type-checks the shared fields. */
     public static CommonRequestFields read(RequestFields fields, boolean chat) {
         Integer n = fields.integer("n");
-        if (n != null && n != 1) {
-            throw ApiException.badRequest("Only n=1 is supported, got n=" + n + ".", "n");
+        if (n != null && n < 1) {
+            throw ApiException.badRequest("n must be at least 1, got n=" + n + ".", "n");
         }
+        int choices = n == null ? 1 : n;
         Integer bestOf = fields.integer("best_of");
-        if (bestOf != null && bestOf != 1) {
-            throw ApiException.badRequest("Only best_of=1 is supported, got best_of=" + bestOf + ".", "best_of");
+        if (bestOf != null && bestOf != choices) {
+            throw ApiException.badRequest("best_of must equal n (" + choices + "), got best_of=" + bestOf + ".",
+                    "best_of");
         }
         Integer logprobs = logprobs(fields, chat);
         // OpenAI renamed max_tokens to max_completion_tokens for chat; the newer name wins.
@@ -49,7 +51,7 @@ public record CommonRequestFields(String model, boolean stream, boolean includeU
         fields.string("user"); // accepted and ignored, but it must still be a string
         String model = fields.string("model");
         boolean stream = fields.bool("stream", false);
-        return new CommonRequestFields(model, stream, fields.includeUsage(), sampling, limitField);
+        return new CommonRequestFields(model, stream, fields.includeUsage(), sampling, limitField, choices);
     }
 
     /**

@@ -12,6 +12,14 @@ public record Usage(int promptTokens, int totalTokens, int completionTokens, Pro
                 result.cachedTokens() == null ? null : new PromptTokensDetails(result.cachedTokens()));
     }
 
+    /** The usage of an n &gt; 1 request: its prompt once, every choice's completion. */
+    public static Usage of(java.util.List<GenerationResult> choices) {
+        GenerationResult first = choices.get(0);
+        int completion = choices.stream().mapToInt(GenerationResult::completionTokens).sum();
+        return new Usage(first.promptTokens(), first.promptTokens() + completion, completion,
+                first.cachedTokens() == null ? null : new PromptTokensDetails(first.cachedTokens()));
+    }
+
     /** vLLM's PromptTokenUsageInfo. */
     public record PromptTokensDetails(int cachedTokens) {
     }
