@@ -23,11 +23,13 @@ struct engine_context {
     std::vector<bool> last_outputs;
 };
 
-// Our context around llama.cpp's, with a batch of n_batch rows allocated once.
+// Our context around llama.cpp's, with a batch of n_batch rows allocated once. llama.cpp may
+// lower n_batch (a causal context's to its n_ctx): its own value is the limit that decode asserts.
 jlong wrap(llama_context * ctx, const llama_model * model, int32_t n_batch, int32_t n_seq) {
     auto * c = new engine_context();
     c->ctx = ctx;
-    c->n_batch = n_batch;
+    c->n_batch = std::min(n_batch, static_cast<int32_t>(llama_n_batch(ctx)));
+    n_batch = c->n_batch;
     c->n_seq = n_seq;
     c->n_ctx_seq = static_cast<int32_t>(llama_n_ctx_seq(ctx));
     c->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
@@ -86,6 +88,11 @@ JNIEXPORT void JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_contextFre
         llama_free(c->ctx);
         delete c;
     });
+}
+
+// Rows one decode may hold: what was asked for, or less when llama.cpp lowered it.
+JNIEXPORT jint JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_contextBatchRows(JNIEnv * env, jclass, jlong handle) {
+    return guarded<jint>(env, 0, [&] { return context_of(handle)->n_batch; });
 }
 
 // Tokens per sequence this context holds (its n_ctx divided among the sequences).

@@ -14,8 +14,23 @@ public record ChatCompletionRequest(List<ChatMessage> messages, CommonRequestFie
 
     public static ChatCompletionRequest from(JsonNode body) {
         RequestFields fields = new RequestFields(body);
+        refuseTools(fields);
         List<ChatMessage> messages = messages(fields.raw("messages"));
         return new ChatCompletionRequest(messages, CommonRequestFields.read(fields, true));
+    }
+
+    /**
+     * Tool calling is not served yet: a request that offers tools is refused rather than answered
+     * as if the model had seen them. {@code tool_choice: "none"} asks for no call, so it is served.
+     */
+    private static void refuseTools(RequestFields fields) {
+        JsonNode tools = fields.raw("tools");
+        JsonNode choice = fields.raw("tool_choice");
+        boolean none = choice != null && choice.isTextual() && choice.textValue().equals("none");
+        if (tools != null && !(tools.isArray() && tools.isEmpty()) && !none) {
+            throw ApiException.badRequest("tools are not supported by this server yet; send tool_choice \"none\" "
+                    + "to be answered without them.", "tools");
+        }
     }
 
     private static List<ChatMessage> messages(JsonNode node) {

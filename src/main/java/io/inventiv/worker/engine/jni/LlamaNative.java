@@ -70,6 +70,8 @@ final class LlamaNative {
 
     static native int contextSeqLength(long context);
 
+    static native int contextBatchRows(long context);
+
     static native int decode(long context, int rows, int[] tokens, int[] positions, int[] seqIds, boolean[] outputs);
 
     static native boolean sequenceRemove(long context, int seq, int fromPosition, int toPosition);

@@ -25,12 +25,12 @@ public final class NativeContext implements AutoCloseable {
         this.context = LlamaNative.contextNew(model.handle(), perSequence * sequences, sequences, batch, threads,
                 threads);
         this.perSequence = LlamaNative.contextSeqLength(context);
-        this.capacity = batch;
+        this.capacity = LlamaNative.contextBatchRows(context);
         this.sequenceCount = sequences;
-        this.tokens = new int[batch];
-        this.positions = new int[batch];
-        this.sequences = new int[batch];
-        this.outputs = new boolean[batch];
+        this.tokens = new int[capacity];
+        this.positions = new int[capacity];
+        this.sequences = new int[capacity];
+        this.outputs = new boolean[capacity];
     }
 
     /** Frees the KV cache; the decode loop's context lives as long as the process. */
