@@ -28,9 +28,10 @@ JNIEXPORT void JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_templatesF
 }
 
 // Renders OpenAI-shaped messages (a JSON array) into the prompt text, with the assistant's
-// generation prompt when asked. A template that rejects the messages is the caller's error.
+// generation prompt when asked, and OpenAI-shaped tools (a JSON array, or null) as the template
+// presents them. A template that rejects the messages is the caller's error.
 JNIEXPORT jbyteArray JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_applyTemplate(JNIEnv * env, jclass,
-        jlong handle, jbyteArray messages_json, jboolean add_generation_prompt) {
+        jlong handle, jbyteArray messages_json, jbyteArray tools_json, jboolean add_generation_prompt) {
     return guarded<jbyteArray>(env, nullptr, [&] {
         auto * templates = from_handle<common_chat_templates>(handle, "templates");
         std::string text = bytes_to_string(env, messages_json);
@@ -40,6 +41,16 @@ JNIEXPORT jbyteArray JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_appl
             inputs.messages = common_chat_msgs_parse_oaicompat(common_json::parse(text));
         } catch (const std::exception & e) {
             throw invalid_input(std::string("messages: ") + e.what());
+        }
+        if (tools_json != nullptr) {
+            std::string tools = bytes_to_string(env, tools_json);
+            require_utf8(tools, "tools");
+            try {
+                inputs.tools = common_chat_tools_parse_oaicompat(common_json::parse(tools));
+            } catch (const std::exception & e) {
+                throw invalid_input(std::string("tools: ") + e.what());
+            }
+            inputs.parallel_tool_calls = true;
         }
         inputs.add_generation_prompt = add_generation_prompt;
         inputs.use_jinja = true;

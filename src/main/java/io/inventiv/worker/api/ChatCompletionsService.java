@@ -12,9 +12,11 @@ import io.inventiv.worker.api.protocol.ChatResponses.Delta;
 import io.inventiv.worker.api.protocol.LogprobsShapes;
 import io.inventiv.worker.api.protocol.Usage;
 import io.inventiv.worker.engine.TokenLogprob;
+import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.PreparedPrompt;
 import java.util.List;
+import java.util.Set;
 
 /** {@code POST /v1/chat/completions}: messages through the model's chat template. */
 public final class ChatCompletionsService implements HttpService {
@@ -35,14 +37,17 @@ public final class ChatCompletionsService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
         String model = serving.models().resolve(request.common().model());
-        PreparedPrompt prompt = serving.engine().prepareChat(request.messages());
+        PreparedPrompt prompt = serving.engine().prepareChat(request.messages(),
+                request.tools() == null ? null : request.tools().tools());
         RequestLog log = AccessLogFilter.of(req);
         String id = "chatcmpl-" + log.requestId();
-        Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model);
+        Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model,
+                request.tools() == null ? null : request.tools().schemas().keySet());
         log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common()));
     }
 
-    record Shape(String id, long created, String model) implements ResponseShape {
+    /** {@code functions}: the names of the request's tools, or null when it offers none. */
+    record Shape(String id, long created, String model, Set<String> functions) implements ResponseShape {
         @Override
         public Object firstChunk(int index) {
             return chunk(index, new Delta("assistant", ""), null);
@@ -65,6 +70,27 @@ public final class ChatCompletionsService implements HttpService {
         }
 
         @Override
+        public Object toolCallsFinishChunk(int index, GenerationResult result) {
+            return new Chunk(id, created, model, List.of(new ChunkChoice(index, new Delta(null, ""), null,
+                    "tool_calls", null)), null);
+        }
+
+        @Override
+        public HermesToolCalls toolCalls() {
+            return functions == null ? null : new HermesToolCalls(functions);
+        }
+
+        @Override
+        public List<Object> toolCallChunks(int index, HermesToolCalls.Call call) {
+            ChatResponses.ToolCallDelta named = new ChatResponses.ToolCallDelta(call.index(), call.id(), "function",
+                    new ChatResponses.FunctionDelta(call.name(), ""));
+            ChatResponses.ToolCallDelta arguments = new ChatResponses.ToolCallDelta(call.index(), null, null,
+                    new ChatResponses.FunctionDelta(null, call.arguments()));
+            return List.of(chunk(index, new Delta(null, null, List.of(named)), null),
+                    chunk(index, new Delta(null, null, List.of(arguments)), null));
+        }
+
+        @Override
         public Object usageChunk(Usage usage) {
             return new Chunk(id, created, model, List.of(), usage);
         }
@@ -74,11 +100,31 @@ public final class ChatCompletionsService implements HttpService {
             List<ChatResponses.Choice> out = new java.util.ArrayList<>(choices.size());
             for (int i = 0; i < choices.size(); i++) {
                 ChoiceOutcome choice = choices.get(i);
-                out.add(new ChatResponses.Choice(i, new ChatResponses.Message("assistant", choice.text()),
+                ChatResponses.Message message = message(choice.text());
+                boolean called = !message.toolCalls().isEmpty() && choice.result().finishReason() == FinishReason.STOP;
+                out.add(new ChatResponses.Choice(i, message,
                         choice.logprobs() == null ? null : LogprobsShapes.chat(choice.logprobs()),
-                        choice.result().finishReason().wireName(), choice.result().stopString()));
+                        called ? "tool_calls" : choice.result().finishReason().wireName(), choice.result().stopString()));
             }
             return new ChatResponses.Completion(id, created, model, out, usage);
+        }
+
+        /** The answer's text, with its tool calls read out when the request offered tools. */
+        private ChatResponses.Message message(String text) {
+            if (functions == null) {
+                return new ChatResponses.Message("assistant", text);
+            }
+            StringBuilder content = new StringBuilder();
+            List<ChatResponses.ToolCall> calls = new java.util.ArrayList<>();
+            for (HermesToolCalls.Part part : HermesToolCalls.parseWhole(text, functions)) {
+                if (part instanceof HermesToolCalls.Call call) {
+                    calls.add(new ChatResponses.ToolCall(call.id(), call.name(), call.arguments()));
+                } else {
+                    content.append(((HermesToolCalls.Text) part).text());
+                }
+            }
+            String rest = content.toString().strip();
+            return new ChatResponses.Message("assistant", calls.isEmpty() ? text : rest.isEmpty() ? null : rest, calls);
         }
 
         private Chunk chunk(int index, Delta delta, Object logprobs) {

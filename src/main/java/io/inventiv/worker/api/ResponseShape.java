@@ -21,6 +21,21 @@ interface ResponseShape {
 
     Object finishChunk(int index, GenerationResult result);
 
+    /** The finish chunk of a choice whose text held tool calls ({@code finish_reason: "tool_calls"}). */
+    default Object toolCallsFinishChunk(int index, GenerationResult result) {
+        return finishChunk(index, result);
+    }
+
+    /** A reader of tool calls in a stream's text, or null when the request offers no tools. */
+    default HermesToolCalls toolCalls() {
+        return null;
+    }
+
+    /** The chunks of one finished call: its id, type and name, then its arguments. */
+    default List<Object> toolCallChunks(int index, HermesToolCalls.Call call) {
+        throw new UnsupportedOperationException("this endpoint has no tool calls");
+    }
+
     /** The usage-only chunk, with an empty choices list. */
     Object usageChunk(Usage usage);
 

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.Usage;
+import io.inventiv.worker.engine.FinishReason;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.TokenLogprob;
 import java.util.List;
@@ -31,6 +32,8 @@ final class SseStream {
     /** Characters of content sent so far per choice (completions' text_offset). */
     private final int[] sentChars;
     private final boolean sendUsage;
+    /** Reads tool calls out of the text when the request offers tools (n = 1 only), else null. */
+    private final HermesToolCalls tools;
     private final ClientDeparture departure;
     private SseWriter sse;
     private State state = State.NEW;
@@ -41,6 +44,7 @@ final class SseStream {
 
     SseStream(ServerResponse res, ResponseShape shape, boolean sendUsage, ClientDeparture departure, int choices) {
         this.sentChars = new int[choices];
+        this.tools = choices == 1 ? shape.toolCalls() : null;
         this.res = res;
         this.shape = shape;
         this.deltas = DeltaChunkTemplate.of(shape);
@@ -80,6 +84,37 @@ final class SseStream {
     }
 
     void delta(int index, String text, List<TokenLogprob> logprobs) throws ClientGoneException {
+        if (tools != null) {
+            toolDelta(tools.accept(text), logprobs);
+            return;
+        }
+        content(index, text, logprobs);
+    }
+
+    /** Text and calls read from a stream's text; the tokens' log-probabilities go with the first chunk. */
+    private void toolDelta(List<HermesToolCalls.Part> parts, List<TokenLogprob> logprobs) throws ClientGoneException {
+        List<TokenLogprob> unsent = logprobs;
+        for (HermesToolCalls.Part part : parts) {
+            if (part instanceof HermesToolCalls.Text text) {
+                content(0, text.text(), unsent);
+            } else {
+                HermesToolCalls.Call call = (HermesToolCalls.Call) part;
+                for (Object chunk : shape.toolCallChunks(0, call)) {
+                    byte[] json = Json.write(chunk);
+                    departure.write(() -> sse.data(json));
+                }
+                if (!unsent.isEmpty()) {
+                    content(0, "", unsent);
+                }
+            }
+            unsent = List.of();
+        }
+        if (parts.isEmpty() && !unsent.isEmpty()) {
+            content(0, "", unsent);
+        }
+    }
+
+    private void content(int index, String text, List<TokenLogprob> logprobs) throws ClientGoneException {
         requireOpen();
         byte[] chunk = index == 0 && logprobs.isEmpty() ? deltas.render(text)
                 : Json.write(shape.deltaChunk(index, text, logprobs, sentChars[index]));
@@ -109,8 +144,12 @@ final class SseStream {
     /** The finish chunk, the usage chunk if the stream sends one, and [DONE], in one flush. */
     void finish(GenerationResult result) throws ClientGoneException {
         requireOpen();
+        if (tools != null) {
+            toolDelta(tools.finish(), List.of());
+        }
         state = State.ENDED;
-        byte[] finish = Json.write(shape.finishChunk(0, result));
+        boolean called = tools != null && tools.calls() > 0 && result.finishReason() == FinishReason.STOP;
+        byte[] finish = Json.write(called ? shape.toolCallsFinishChunk(0, result) : shape.finishChunk(0, result));
         if (sendUsage) {
             byte[] usage = Json.write(shape.usageChunk(Usage.of(result)));
             departure.write(() -> sse.dataThenDone(finish, usage));

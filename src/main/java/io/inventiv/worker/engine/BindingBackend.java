@@ -40,7 +40,11 @@ public final class BindingBackend implements ModelBackend {
     }
 
     @Override
-    public String chatPrompt(ArrayNode messages) {
+    public String chatPrompt(ArrayNode messages, ArrayNode tools) {
+        if (tools != null) {
+            throw EngineException.invalid("tools need ENGINE=native: the binding engine does not run the model's "
+                    + "Jinja template.", "tools");
+        }
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.set("messages", messages);
         // Built from validated records, so the native side always gets {"messages":[...]}.

@@ -2,6 +2,7 @@ package io.inventiv.worker.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Set;
@@ -45,11 +46,16 @@ public final class Engine {
 
     /** Builds the prompt with the model's chat template and counts it exactly. */
     public PreparedPrompt prepareChat(List<ChatMessage> messages) {
-        return new PreparedPrompt(withBos(tokenizeChecked(chatText(messages), "messages")));
+        return prepareChat(messages, null);
     }
 
-    /** The chat template's output for these messages (with the generation prompt). */
-    public String chatText(List<ChatMessage> messages) {
+    /** The same, with OpenAI-shaped {@code tools} (or null) presented by the template. */
+    public PreparedPrompt prepareChat(List<ChatMessage> messages, ArrayNode tools) {
+        return new PreparedPrompt(withBos(tokenizeChecked(chatText(messages, tools), "messages")));
+    }
+
+    /** The chat template's output for these messages and tools (with the generation prompt). */
+    public String chatText(List<ChatMessage> messages, ArrayNode tools) {
         if (messages.isEmpty()) {
             throw EngineException.invalid("messages must contain at least one message", "messages");
         }
@@ -58,10 +64,20 @@ public final class Engine {
             if (!CHAT_ROLES.contains(message.role())) {
                 throw EngineException.invalid("unknown role '" + message.role() + "'", "messages");
             }
-            array.addObject().put("role", message.role()).put("content", message.content());
+            ObjectNode item = array.addObject().put("role", message.role()).put("content", message.content());
+            if (!message.toolCalls().isEmpty()) {
+                ArrayNode calls = item.putArray("tool_calls");
+                for (ChatMessage.ToolCall call : message.toolCalls()) {
+                    calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
+                            .put("name", call.name()).put("arguments", call.arguments());
+                }
+            }
+            if (message.toolCallId() != null) {
+                item.put("tool_call_id", message.toolCallId());
+            }
         }
         try {
-            return backend.chatPrompt(array);
+            return backend.chatPrompt(array, tools);
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid(e.getMessage(), "messages");
         }
@@ -193,11 +209,7 @@ public final class Engine {
         List<Generation> choices = new java.util.ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                Long seed = sampling.seed() == null ? null : sampling.seed() + i;
-                SamplingRequest choice = new SamplingRequest(sampling.maxTokens(), sampling.temperature(),
-                        sampling.topP(), sampling.topK(), sampling.minP(), sampling.presencePenalty(),
-                        sampling.frequencyPenalty(), sampling.repetitionPenalty(), seed, sampling.ignoreEos(),
-                        sampling.stop(), sampling.constraint(), sampling.logprobs());
+                SamplingRequest choice = sampling.withSeed(sampling.seed() == null ? null : sampling.seed() + i);
                 Generation generation = prepare(requestId + "-" + i, prompt, choice);
                 if (i > 0) {
                     generation.follow(choices.get(0));

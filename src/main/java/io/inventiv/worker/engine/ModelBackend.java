@@ -20,8 +20,8 @@ public interface ModelBackend {
     /** Text of token ids that are known to be in the vocabulary. */
     String detokenize(int[] tokens);
 
-    /** The model's chat template applied to validated OpenAI-shaped messages. */
-    String chatPrompt(ArrayNode messages);
+    /** The model's chat template applied to validated OpenAI-shaped messages and tools (or null). */
+    String chatPrompt(ArrayNode messages, ArrayNode tools);
 
     /**
      * Refuses a grammar this engine cannot apply exactly, with an {@link EngineException} naming

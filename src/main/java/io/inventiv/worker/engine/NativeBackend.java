@@ -67,8 +67,8 @@ public final class NativeBackend implements ModelBackend {
     }
 
     @Override
-    public String chatPrompt(ArrayNode messages) {
-        return model.chatPrompt(messages.toString());
+    public String chatPrompt(ArrayNode messages, ArrayNode tools) {
+        return model.chatPrompt(messages.toString(), tools == null ? null : tools.toString());
     }
 
     @Override

@@ -27,6 +27,16 @@ public record SamplingRequest(
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
+    public SamplingRequest withConstraint(GrammarConstraint grammar) {
+        return new SamplingRequest(maxTokens, temperature, topP, topK, minP, presencePenalty, frequencyPenalty,
+                repetitionPenalty, seed, ignoreEos, stop, grammar, logprobs);
+    }
+
+    public SamplingRequest withSeed(Long newSeed) {
+        return new SamplingRequest(maxTokens, temperature, topP, topK, minP, presencePenalty, frequencyPenalty,
+                repetitionPenalty, newSeed, ignoreEos, stop, constraint, logprobs);
+    }
+
     /** Without a grammar. */
     public SamplingRequest(Integer maxTokens, Double temperature, Double topP, Integer topK, Double minP,
             Double presencePenalty, Double frequencyPenalty, Double repetitionPenalty, Long seed, boolean ignoreEos,

@@ -20,7 +20,7 @@ class DeltaChunkTemplateTest {
 
     @Test
     void chatChunksMatchAFullSerialization() {
-        assertSameBytes(new ChatCompletionsService.Shape("chatcmpl-1", 1_700_000_000L, "qwen2.5-0.5b-instruct"));
+        assertSameBytes(new ChatCompletionsService.Shape("chatcmpl-1", 1_700_000_000L, "qwen2.5-0.5b-instruct", null));
     }
 
     @Test

@@ -95,15 +95,6 @@ class ErrorsIT {
     }
 
     @Test
-    void toolsAre400UnlessToolChoiceIsNone() {
-        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}]";
-        badChat(OK_MESSAGES + tools, "tools");
-        badChat(OK_MESSAGES + tools + ",\"tool_choice\":\"auto\"", "tools");
-        var answered = http.post(CHAT, "{" + OK_MESSAGES + tools + ",\"tool_choice\":\"none\",\"max_tokens\":2}");
-        assertEquals(200, answered.statusCode(), answered.body());
-    }
-
-    @Test
     void outOfRangeSamplingValuesAre400() {
         badChat(OK_MESSAGES + ",\"max_tokens\":-1", "max_tokens");
         badChat(OK_MESSAGES + ",\"max_tokens\":0", "max_tokens");

@@ -7,30 +7,27 @@ import io.inventiv.worker.engine.Engine;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A checked /v1/chat/completions request. */
-public record ChatCompletionRequest(List<ChatMessage> messages, CommonRequestFields common) {
+/** A checked /v1/chat/completions request; {@code tools} is null when it offers none (or asks for no call). */
+public record ChatCompletionRequest(List<ChatMessage> messages, CommonRequestFields common, ToolRequest tools) {
     /** Upper bound on messages, so one request cannot make the template engine work forever. */
     public static final int MAX_MESSAGES = 2048;
 
     public static ChatCompletionRequest from(JsonNode body) {
         RequestFields fields = new RequestFields(body);
-        refuseTools(fields);
+        ToolRequest tools = ToolRequest.read(fields);
         List<ChatMessage> messages = messages(fields.raw("messages"));
-        return new ChatCompletionRequest(messages, CommonRequestFields.read(fields, true));
-    }
-
-    /**
-     * Tool calling is not served yet: a request that offers tools is refused rather than answered
-     * as if the model had seen them. {@code tool_choice: "none"} asks for no call, so it is served.
-     */
-    private static void refuseTools(RequestFields fields) {
-        JsonNode tools = fields.raw("tools");
-        JsonNode choice = fields.raw("tool_choice");
-        boolean none = choice != null && choice.isTextual() && choice.textValue().equals("none");
-        if (tools != null && !(tools.isArray() && tools.isEmpty()) && !none) {
-            throw ApiException.badRequest("tools are not supported by this server yet; send tool_choice \"none\" "
-                    + "to be answered without them.", "tools");
+        CommonRequestFields common = CommonRequestFields.read(fields, true);
+        if (tools != null && tools.forced()) {
+            if (common.sampling().constraint() != null) {
+                throw ApiException.badRequest("A required or named tool_choice cannot be combined with another "
+                        + "structured outputs constraint.", "tool_choice");
+            }
+            common = common.withConstraint(tools.grammar());
         }
+        if (tools != null && common.n() > 1) {
+            throw ApiException.badRequest("tools with n > 1 are not supported.", "n");
+        }
+        return new ChatCompletionRequest(messages, common, tools);
     }
 
     private static List<ChatMessage> messages(JsonNode node) {
@@ -66,7 +63,35 @@ public record ChatCompletionRequest(List<ChatMessage> messages, CommonRequestFie
             throw ApiException.badRequest(where + ".role '" + role.textValue()
                     + "' is not one of system, user, assistant, tool.", where + ".role");
         }
-        return new ChatMessage(role.textValue(), content(node.get("content"), role.textValue(), where + ".content"));
+        String text = content(node.get("content"), role.textValue(), where + ".content");
+        List<ChatMessage.ToolCall> calls = toolCalls(node.get("tool_calls"), where + ".tool_calls");
+        JsonNode callId = node.get("tool_call_id");
+        if (callId != null && !callId.isNull() && !callId.isTextual()) {
+            throw RequestFields.wrongType(where + ".tool_call_id", "a string");
+        }
+        return new ChatMessage(role.textValue(), text, calls, callId == null || callId.isNull() ? null : callId.textValue());
+    }
+
+    /** An assistant turn's earlier calls: {@code [{id, type: "function", function: {name, arguments}}]}. */
+    private static List<ChatMessage.ToolCall> toolCalls(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw RequestFields.wrongType(where, "a list of tool calls");
+        }
+        List<ChatMessage.ToolCall> calls = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode call = node.get(i);
+            JsonNode function = call.path("function");
+            if (!function.path("name").isTextual() || !function.path("arguments").isTextual()) {
+                throw RequestFields.wrongType(where + "[" + i + "]",
+                        "{\"id\", \"type\": \"function\", \"function\": {\"name\", \"arguments\": a JSON string}}");
+            }
+            calls.add(new ChatMessage.ToolCall(call.path("id").asText(""), function.get("name").textValue(),
+                    function.get("arguments").textValue()));
+        }
+        return calls;
     }
 
     /** Content is a string or a list of text parts; vLLM joins text parts with newlines. */

@@ -13,6 +13,12 @@ public record CommonRequestFields(String model, boolean stream, boolean includeU
     /** vLLM's default max_logprobs. */
     public static final int MAX_LOGPROBS = 20;
 
+    /** The same fields, with the output constrained by {@code constraint} (a forced tool call). */
+    public CommonRequestFields withConstraint(io.inventiv.worker.engine.GrammarConstraint constraint) {
+        return new CommonRequestFields(model, stream, includeUsage, sampling.withConstraint(constraint),
+                maxTokensField, n);
+    }
+
     /** Reads and type-checks the shared fields. */
     public static CommonRequestFields read(RequestFields fields, boolean chat) {
         Integer n = fields.integer("n");

@@ -33,18 +33,25 @@ public final class JsonSchemaGrammar {
             "$ref");
 
     private final JsonNode root;
-    private final Gbnf gbnf = new Gbnf();
+    private final Gbnf gbnf;
     private final Map<String, String> refRules = new HashMap<>();
-    private final JsonPrimitives primitives = new JsonPrimitives(gbnf);
+    private final JsonPrimitives primitives;
 
-    private JsonSchemaGrammar(JsonNode root) {
+    private JsonSchemaGrammar(JsonNode root, Gbnf gbnf) {
         this.root = root;
+        this.gbnf = gbnf;
+        this.primitives = new JsonPrimitives(gbnf);
     }
 
     /** The grammar for documents valid against {@code schema}; {@link GrammarException} if it cannot be exact. */
     public static String of(JsonNode schema) {
-        JsonSchemaGrammar converter = new JsonSchemaGrammar(schema);
-        return converter.gbnf.text(converter.visit(schema, "", 0));
+        Gbnf gbnf = new Gbnf();
+        return gbnf.text(expression(gbnf, schema));
+    }
+
+    /** The expression for {@code schema}'s documents, its rules added to {@code gbnf}. */
+    static String expression(Gbnf gbnf, JsonNode schema) {
+        return new JsonSchemaGrammar(schema, gbnf).visit(schema, "", 0);
     }
 
     /** Any JSON object: OpenAI's {@code json_object} response format. */

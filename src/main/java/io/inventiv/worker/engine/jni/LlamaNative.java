@@ -62,7 +62,7 @@ final class LlamaNative {
 
     static native void templatesFree(long templates);
 
-    static native byte[] applyTemplate(long templates, byte[] messagesJson, boolean addGenerationPrompt);
+    static native byte[] applyTemplate(long templates, byte[] messagesJson, byte[] toolsJson, boolean addGenerationPrompt);
 
     static native long contextNew(long model, int nCtx, int nSeq, int nBatch, int threads, int threadsBatch);
 

@@ -128,10 +128,10 @@ public final class NativeModel implements AutoCloseable {
         return new String(LlamaNative.detokenize(model, tokens, true), StandardCharsets.UTF_8);
     }
 
-    /** The model's chat template applied to OpenAI-shaped messages (a JSON array). */
-    public String chatPrompt(String messagesJson) {
-        return new String(LlamaNative.applyTemplate(templates, messagesJson.getBytes(StandardCharsets.UTF_8), true),
-                StandardCharsets.UTF_8);
+    /** The model's chat template applied to OpenAI-shaped messages and tools (JSON arrays; tools may be null). */
+    public String chatPrompt(String messagesJson, String toolsJson) {
+        return new String(LlamaNative.applyTemplate(templates, messagesJson.getBytes(StandardCharsets.UTF_8),
+                toolsJson == null ? null : toolsJson.getBytes(StandardCharsets.UTF_8), true), StandardCharsets.UTF_8);
     }
 
     /** A context that pools whole sequences of up to {@code maxTokens} into one embedding. */

@@ -81,9 +81,9 @@ class NativeLayerTest {
 
     @Test
     void templatesRefuseMessagesTheyCannotRender() {
-        assertThrows(IllegalArgumentException.class, () -> model.chatPrompt("{\"not\":\"an array\"}"));
-        assertThrows(IllegalArgumentException.class, () -> model.chatPrompt("[{\"role\":\"user\""));
-        String prompt = model.chatPrompt("[{\"role\":\"user\",\"content\":\"hi\"}]");
+        assertThrows(IllegalArgumentException.class, () -> model.chatPrompt("{\"not\":\"an array\"}", null));
+        assertThrows(IllegalArgumentException.class, () -> model.chatPrompt("[{\"role\":\"user\"", null));
+        String prompt = model.chatPrompt("[{\"role\":\"user\",\"content\":\"hi\"}]", null);
         assertTrue(prompt.contains("<|im_start|>user\nhi<|im_end|>"), prompt);
     }
 

@@ -112,7 +112,7 @@ abstract class LoadedFixture implements AutoCloseable {
         @Override
         String chatTemplate(String messagesObject) {
             try {
-                return model.chatPrompt(JSON.readTree(messagesObject).get("messages").toString());
+                return model.chatPrompt(JSON.readTree(messagesObject).get("messages").toString(), null);
             } catch (IOException e) {
                 throw new IllegalArgumentException(e);
             }
