@@ -27,8 +27,7 @@ final class BatchScheduler extends SlotScheduler {
     private final long tokenDelayMillis;
     private final int[] endOfGeneration;
     private final int[] unsafeUtf8;
-    /** Later choices of n &gt; 1 requests, taken from the queue, waiting for their first choice's prompt. */
-    private final java.util.ArrayDeque<Generation> followers = new java.util.ArrayDeque<>();
+    private final ChoiceFollowers followers = new ChoiceFollowers(this::slotOf);
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
 
@@ -145,7 +144,7 @@ final class BatchScheduler extends SlotScheduler {
      */
     private void admitWaiting() {
         for (BatchSlot free = freeSlot(); free != null; free = freeSlot()) {
-            Generation next = nextReady();
+            Generation next = followers.nextReady(queue);
             if (next == null) {
                 return;
             }
@@ -168,32 +167,6 @@ final class BatchScheduler extends SlotScheduler {
             }
             start(best, next, Math.min(bestPrefix, prompt.length - 1));
         }
-    }
-
-    /**
-     * The next generation to start: a later choice waits (outside the queue) until its first
-     * choice's prompt is in the KV cache, or until that choice has ended.
-     */
-    private Generation nextReady() {
-        for (java.util.Iterator<Generation> it = followers.iterator(); it.hasNext(); ) {
-            Generation follower = it.next();
-            if (leaderReady(follower)) {
-                it.remove();
-                return follower;
-            }
-        }
-        for (Generation next = queue.poll(); next != null; next = queue.poll()) {
-            if (next.leader() == null || leaderReady(next)) {
-                return next;
-            }
-            followers.add(next);
-        }
-        return null;
-    }
-
-    private boolean leaderReady(Generation follower) {
-        BatchSlot leaderSlot = slotOf(follower.leader());
-        return follower.isCancelled() || leaderSlot == null || !leaderSlot.isPrefilling();
     }
 
     private BatchSlot slotOf(Generation generation) {

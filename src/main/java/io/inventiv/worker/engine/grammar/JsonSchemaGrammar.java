@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +20,6 @@ public final class JsonSchemaGrammar {
     public static final int MAX_STRING_LENGTH = 1000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> ANNOTATIONS = Set.of("title", "description", "$schema", "$id", "$comment",
-            "default", "examples", "deprecated", "readOnly", "writeOnly", "$defs", "definitions");
-    private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties");
-    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "prefixItems", "minItems", "maxItems",
-            "uniqueItems");
-    private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
-    private static final Set<String> NUMBER_KEYWORDS = Set.of("minimum", "maximum", "exclusiveMinimum",
-            "exclusiveMaximum");
-    private static final Set<String> OTHER_KEYWORDS = Set.of("type", "enum", "const", "anyOf", "oneOf", "allOf",
-            "$ref");
 
     private final JsonNode root;
     private final Gbnf gbnf;
@@ -73,9 +62,9 @@ public final class JsonSchemaGrammar {
         if (!schema.isObject()) {
             throw error(pointer, "a schema must be an object or a boolean");
         }
-        Set<String> constraints = checkKeywords(schema, pointer);
+        Set<String> constraints = SchemaKeywords.check(schema, pointer);
         if (schema.has("$ref")) {
-            requireAlone(constraints, "$ref", pointer);
+            SchemaKeywords.requireAlone(constraints, "$ref", pointer);
             return reference(schema.get("$ref"), pointer, depth);
         }
         if (schema.has("enum") || schema.has("const")) {
@@ -83,39 +72,16 @@ public final class JsonSchemaGrammar {
         }
         for (String combinator : List.of("anyOf", "oneOf", "allOf")) {
             if (schema.has(combinator)) {
-                requireAlone(constraints, combinator, pointer);
+                SchemaKeywords.requireAlone(constraints, combinator, pointer);
                 return combination(schema.get(combinator), combinator, pointer, depth);
             }
         }
-        List<String> types = types(schema, pointer);
+        List<String> types = SchemaKeywords.types(schema, pointer);
         List<String> alternatives = new ArrayList<>();
         for (String type : types) {
             alternatives.add(typed(type, schema, pointer, depth));
         }
         return alternatives.size() == 1 ? alternatives.get(0) : gbnf.rule(String.join(" | ", alternatives));
-    }
-
-    private Set<String> checkKeywords(JsonNode schema, String pointer) {
-        Set<String> constraints = new java.util.HashSet<>();
-        for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (ANNOTATIONS.contains(name)) {
-                continue;
-            }
-            if (!OBJECT_KEYWORDS.contains(name) && !ARRAY_KEYWORDS.contains(name) && !STRING_KEYWORDS.contains(name)
-                    && !NUMBER_KEYWORDS.contains(name) && !OTHER_KEYWORDS.contains(name)) {
-                throw error(pointer, "the keyword '" + name + "' is not supported");
-            }
-            constraints.add(name);
-        }
-        return constraints;
-    }
-
-    private void requireAlone(Set<String> constraints, String keyword, String pointer) {
-        if (constraints.size() > 1) {
-            throw error(pointer, "'" + keyword + "' beside " + constraints.stream().filter(k -> !k.equals(keyword))
-                    .sorted().toList() + " is not supported; put the other keywords inside it");
-        }
     }
 
     private String reference(JsonNode ref, String pointer, int depth) {
@@ -151,7 +117,7 @@ public final class JsonSchemaGrammar {
         if (!others.isEmpty()) {
             throw error(pointer, "'enum' or 'const' beside " + others + " is not supported");
         }
-        List<String> types = schema.has("type") ? types(schema, pointer) : null;
+        List<String> types = schema.has("type") ? SchemaKeywords.types(schema, pointer) : null;
         List<String> literals = new ArrayList<>();
         for (JsonNode value : values) {
             if (types == null || types.stream().anyMatch(type -> JsonPrimitives.isOfType(value, type))) {
@@ -179,51 +145,6 @@ public final class JsonSchemaGrammar {
             alternatives.add(visit(branches.get(i), pointer + "/" + combinator + "/" + i, depth + 1));
         }
         return gbnf.rule(String.join(" | ", alternatives));
-    }
-
-    private List<String> types(JsonNode schema, String pointer) {
-        JsonNode type = schema.get("type");
-        if (type == null) {
-            return List.of(inferredType(schema));
-        }
-        List<String> types = new ArrayList<>();
-        if (type.isTextual()) {
-            types.add(type.textValue());
-        } else if (type.isArray() && !type.isEmpty()) {
-            type.forEach(t -> types.add(t.asText()));
-        } else {
-            throw error(pointer, "'type' must be a string or a non-empty array of strings");
-        }
-        for (String name : types) {
-            if (!JsonPrimitives.TYPES.contains(name)) {
-                throw error(pointer, "unknown type '" + name + "'");
-            }
-        }
-        return types;
-    }
-
-    private static String inferredType(JsonNode schema) {
-        for (String name : OBJECT_KEYWORDS) {
-            if (schema.has(name)) {
-                return "object";
-            }
-        }
-        for (String name : ARRAY_KEYWORDS) {
-            if (schema.has(name)) {
-                return "array";
-            }
-        }
-        for (String name : STRING_KEYWORDS) {
-            if (schema.has(name)) {
-                return "string";
-            }
-        }
-        for (String name : NUMBER_KEYWORDS) {
-            if (schema.has(name)) {
-                return "number";
-            }
-        }
-        return "any";
     }
 
     private String typed(String type, JsonNode schema, String pointer, int depth) {
