@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
+import com.openai.core.JsonValue;
+import com.openai.models.ResponseFormatJsonSchema;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
@@ -35,9 +39,11 @@ class StructuredOutputsIT {
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private final RawHttp http;
+    private final URI uri;
 
     StructuredOutputsIT(URI uri) {
         this.http = new RawHttp(uri);
+        this.uri = uri;
     }
 
     @SetUpRoute
@@ -78,6 +84,22 @@ class StructuredOutputsIT {
             }
         }
         assertValid(schema, text.toString(), "streamed");
+    }
+
+    @Test
+    void theOpenAiClientsJsonSchemaFormatIsEnforced() throws Exception {
+        assumeTrue(NATIVE, "structured outputs need the native engine");
+        ObjectNode schema = RandomSchemas.of(5);
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder fields = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        schema.fields().forEachRemaining(e -> fields.putAdditionalProperty(e.getKey(),
+                JsonValue.from(JSON.convertValue(e.getValue(), Object.class))));
+        ChatCompletion completion = OpenAiClients.forServer(uri).chat().completions().create(
+                ChatCompletionCreateParams.builder().model(TestModels.MODEL_NAME).addUserMessage("A thing.")
+                        .maxCompletionTokens(1500).seed(5L)
+                        .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema
+                                .builder().name("thing").strict(true).schema(fields.build()).build()).build())
+                        .build());
+        assertValid(schema, completion.choices().get(0).message().content().orElseThrow(), "OpenAI client");
     }
 
     @Test

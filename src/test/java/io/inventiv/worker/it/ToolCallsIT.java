@@ -9,6 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.InputFormat;
+import com.openai.core.JsonValue;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.helidon.webserver.http.HttpRouting;
@@ -34,9 +41,11 @@ class ToolCallsIT {
             + "\"maximum\":99},\"b\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":99}},\"required\":[\"a\",\"b\"]}";
 
     private final RawHttp http;
+    private final URI uri;
 
     ToolCallsIT(URI uri) {
         this.http = new RawHttp(uri);
+        this.uri = uri;
     }
 
     @SetUpRoute
@@ -109,6 +118,26 @@ class ToolCallsIT {
                 .asText();
         assertTrue(prompt.contains("minus 3 degrees") && prompt.contains("get_weather") && prompt.contains("Oslo"), prompt);
         assertEquals(200, http.post("/v1/chat/completions", body.put("max_tokens", 4).toString()).statusCode());
+    }
+
+    @Test
+    void theOpenAiClientSendsToolsAndReadsTheCall() throws Exception {
+        assumeTrue(NATIVE, "tools need the native engine");
+        java.util.Map<String, JsonValue> parameters = new java.util.HashMap<>();
+        JSON.readTree(ADD).fields().forEachRemaining(e -> parameters.put(e.getKey(),
+                JsonValue.from(JSON.convertValue(e.getValue(), Object.class))));
+        ChatCompletion completion = OpenAiClients.forServer(uri).chat().completions().create(
+                ChatCompletionCreateParams.builder().model(TestModels.MODEL_NAME).addUserMessage("Add 2 and 3.")
+                        .maxCompletionTokens(200).seed(4L)
+                        .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("add")
+                                .parameters(FunctionParameters.builder().additionalProperties(parameters).build())
+                                .build()).build())
+                        .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        var choice = completion.choices().get(0);
+        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
+        var call = choice.message().toolCalls().orElseThrow().get(0).asFunction().function();
+        assertEquals("add", call.name());
+        assertTrue(JSON.readTree(call.arguments()).has("a"), call.arguments());
     }
 
     @Test
