@@ -214,8 +214,12 @@ public final class Server {
             NativeLibraryFolder.usePerProcessFolder();
             backend = new BindingBackend(LlamaBinding.load(loadOptions(config, gpu), facts));
         }
+        if (config.deterministic() && !backend.name().equals("native")) {
+            throw new ModelLoadException("DETERMINISTIC needs ENGINE=native: the binding batches requests inside "
+                    + "llama.cpp, where their numerics depend on each other.");
+        }
         return new Engine(backend, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
-                config.defaultMaxTokens(), config.faultTokenDelayMillis()), listener);
+                config.defaultMaxTokens(), config.faultTokenDelayMillis(), config.deterministic()), listener);
     }
 
     /** The engine, and what it runs on, for the start-up line. */

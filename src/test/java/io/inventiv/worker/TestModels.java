@@ -74,7 +74,7 @@ public final class TestModels {
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true);
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true, false);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
@@ -118,18 +118,24 @@ public final class TestModels {
 
     /** The same configuration with /v1/embeddings switched off. */
     public static ServerConfig withoutEmbeddings(ServerConfig c) {
-        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), false);
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), false, c.deterministic());
+    }
+
+    /** The same configuration in deterministic mode. */
+    public static ServerConfig deterministic(ServerConfig c) {
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), true);
     }
 
     private static ServerConfig withHttpSettings(ServerConfig c, String apiKey, int sendTimeoutSeconds) {
-        return copy(c, apiKey, sendTimeoutSeconds, c.embeddings());
+        return copy(c, apiKey, sendTimeoutSeconds, c.embeddings(), c.deterministic());
     }
 
-    private static ServerConfig copy(ServerConfig c, String apiKey, int sendTimeoutSeconds, boolean embeddings) {
+    private static ServerConfig copy(ServerConfig c, String apiKey, int sendTimeoutSeconds, boolean embeddings,
+            boolean deterministic) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
-                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings);
+                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic);
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

@@ -116,6 +116,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; needs the native engine).")
     private boolean embeddings;
 
+    @Option(names = "--deterministic", paramLabel = "true|false", defaultValue = "${env:DETERMINISTIC:-false}",
+            arity = "1", description = "The same request gives byte-identical output and usage, alone or under load, "
+                    + "across restarts: each slot decodes alone, no prompt reuse, seed 0 when none is given "
+                    + "(env DETERMINISTIC, 1 or true; default ${DEFAULT-VALUE}; needs the native engine).")
+    private String deterministic;
+
     @Option(names = "--llama-lib-path", paramLabel = "DIR", defaultValue = "${env:LLAMA_LIB_PATH:-}",
             description = "Folder of a custom libjllama.so, e.g. the CUDA build of native/ (env LLAMA_LIB_PATH; "
                     + "default: the library bundled with the binding).")
@@ -148,10 +154,20 @@ public final class ServeCommand implements Callable<Integer> {
                     llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
-                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings);
+                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings,
+                    flag("DETERMINISTIC", deterministic));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** A switch written as 1/0 or true/false, the way such environment variables are. */
+    private static boolean flag(String name, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true" -> true;
+            case "0", "false", "" -> false;
+            default -> throw new IllegalArgumentException(name + " must be 1, 0, true or false, got '" + value + "'.");
+        };
     }
 
     private int gpuLayers() {

@@ -33,6 +33,7 @@ import java.util.List;
  *                          the de.kherud:llama binding; auto takes native when its library is there
  * @param nativeLibraryDir  the native library's folder, or null for {@code native/} beside the jar
  * @param embeddings        whether /v1/embeddings serves (it needs the native engine)
+ * @param deterministic     byte-identical output for the same request, alone or under load (native engine)
  */
 public record ServerConfig(
         Path modelPath,
@@ -55,7 +56,8 @@ public record ServerConfig(
         String logLevel,
         String engine,
         Path nativeLibraryDir,
-        boolean embeddings) {
+        boolean embeddings,
+        boolean deterministic) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;

@@ -27,7 +27,8 @@ final class BatchScheduler extends SlotScheduler {
     private final long tokenDelayMillis;
     private final int[] endOfGeneration;
     private final int[] unsafeUtf8;
-    private final ChoiceFollowers followers = new ChoiceFollowers(this::slotOf);
+    private final boolean deterministic;
+    private final SlotAdmission admission;
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
 
@@ -43,6 +44,8 @@ final class BatchScheduler extends SlotScheduler {
         this.prefill = new PrefillBudget(context.capacity());
         this.penaltyWindow = settings.maxModelLen();
         this.tokenDelayMillis = settings.tokenDelayMillis();
+        this.deterministic = settings.deterministic();
+        this.admission = new SlotAdmission(slots, context, deterministic, this::start);
         this.endOfGeneration = model.endOfGenerationTokens();
         this.unsafeUtf8 = model.unsafeUtf8Tokens();
         Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
@@ -68,7 +71,7 @@ final class BatchScheduler extends SlotScheduler {
 
     /** One decode step; false when there was nothing to do. */
     private boolean step() {
-        admitWaiting();
+        admission.admit(queue);
         long now = System.nanoTime();
         boolean any = false;
         for (BatchSlot slot : slots) {
@@ -80,6 +83,21 @@ final class BatchScheduler extends SlotScheduler {
         if (!any) {
             return false;
         }
+        if (deterministic) {
+            for (BatchSlot slot : slots) {
+                if (!slot.isFree() && !decodeAlone(slot)) {
+                    return true;
+                }
+            }
+        } else if (!decodeTogether()) {
+            return true;
+        }
+        TokenDelay.sleep(tokenDelayMillis);
+        return true;
+    }
+
+    /** Every slot's rows in one decode: decoding streams and prompt chunks within the prefill budget. */
+    private boolean decodeTogether() {
         int decoding = 0;
         for (BatchSlot slot : slots) {
             slot.row = -1;
@@ -104,22 +122,51 @@ final class BatchScheduler extends SlotScheduler {
         long decodeStart = System.nanoTime();
         if (!context.decode()) {
             failActive("the KV cache is full");
-            return true;
+            return false;
         }
         long decodedAt = System.nanoTime();
         prefill.observe(decoding, prefilled, decodedAt - decodeStart);
+        sampleRows();
+        return true;
+    }
+
+    /**
+     * One slot's rows alone in a decode (deterministic mode): its numerics then never depend on
+     * what other requests are doing. Prompts go in whole batches, so their chunks are always the same.
+     */
+    private boolean decodeAlone(BatchSlot only) {
+        for (BatchSlot slot : slots) {
+            slot.row = -1;
+        }
+        if (only.pendingToken >= 0) {
+            only.row = context.add(only.pendingToken, only.cachedLength(), only.sequence, true);
+            only.cache(only.pendingToken);
+            only.pendingToken = -1;
+        } else if (only.isPrefilling()) {
+            addPromptChunk(only, context.capacity());
+        } else {
+            return true;
+        }
+        if (!context.decode()) {
+            failActive("the KV cache is full");
+            return false;
+        }
+        sampleRows();
+        return true;
+    }
+
+    /** Samples every slot that has a row in the last decode, and takes its token. */
+    private void sampleRows() {
         for (BatchSlot slot : slots) {
             if (!slot.isFree() && slot.row >= 0) {
                 int token = context.sample(slot.sampler, slot.row);
                 Integer alternatives = slot.generation.sampling().logprobs();
                 if (alternatives != null) {
-                    slot.generation.addLogprob(logprobOf(slot.row, token, alternatives));
+                    slot.generation.addLogprob(TokenLogprob.read(model, context, slot.row, token, alternatives));
                 }
                 accept(slot, token, System.nanoTime());
             }
         }
-        TokenDelay.sleep(tokenDelayMillis);
-        return true;
     }
 
     /** Adds up to {@code budget} prompt tokens of a slot; the prompt's last one asks for logits. */
@@ -136,55 +183,6 @@ final class BatchScheduler extends SlotScheduler {
             }
         }
         return n;
-    }
-
-    /**
-     * Moves waiting generations into free slots, each into the slot that holds most of its prompt;
-     * a later choice of an n &gt; 1 request copies its first choice's evaluated prompt instead.
-     */
-    private void admitWaiting() {
-        for (BatchSlot free = freeSlot(); free != null; free = freeSlot()) {
-            Generation next = followers.nextReady(queue);
-            if (next == null) {
-                return;
-            }
-            BatchSlot leaderSlot = next.leader() == null || next.isCancelled() ? null : slotOf(next.leader());
-            if (leaderSlot != null) {
-                context.copySequence(leaderSlot.sequence, free.sequence);
-                free.adoptCache(leaderSlot, next.prompt().length());
-                start(free, next, next.prompt().length() - 1); // the last prompt token is decoded again, for logits
-                continue;
-            }
-            int[] prompt = next.prompt().tokens();
-            BatchSlot best = free;
-            int bestPrefix = -1;
-            for (BatchSlot slot : slots) {
-                int prefix = slot.isFree() ? slot.commonPrefix(prompt) : -1;
-                if (prefix > bestPrefix || (prefix == bestPrefix && slot.lastUsedAt() < best.lastUsedAt())) {
-                    best = slot;
-                    bestPrefix = prefix;
-                }
-            }
-            start(best, next, Math.min(bestPrefix, prompt.length - 1));
-        }
-    }
-
-    private BatchSlot slotOf(Generation generation) {
-        for (BatchSlot slot : slots) {
-            if (slot.generation == generation) {
-                return slot;
-            }
-        }
-        return null;
-    }
-
-    private BatchSlot freeSlot() {
-        for (BatchSlot slot : slots) {
-            if (slot.isFree()) {
-                return slot;
-            }
-        }
-        return null;
     }
 
     /** Tokens a request may not sample: end tokens under ignore_eos, misread UTF-8 under a grammar. */
@@ -220,20 +218,6 @@ final class BatchScheduler extends SlotScheduler {
         listener.onPromptCache(generation, generation.promptTokens(), reused);
         tokensInSlots.addAndGet(generation.promptTokens());
         generation.holdTokens(generation.promptTokens());
-    }
-
-    /** A sampled token's log-probability and its {@code alternatives} most likely rivals, from the raw logits. */
-    private TokenLogprob logprobOf(int row, int token, int alternatives) {
-        NativeContext.Logprobs values = context.logprobs(row, token, alternatives);
-        java.util.List<TokenLogprob.Alternative> top = new java.util.ArrayList<>(alternatives);
-        for (int i = 0; i < alternatives; i++) {
-            byte[] bytes = model.pieceBytes(values.topIds()[i]);
-            top.add(new TokenLogprob.Alternative(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), bytes,
-                    values.topLogprobs()[i]));
-        }
-        byte[] bytes = model.pieceBytes(token);
-        return new TokenLogprob(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), bytes, values.logprob(),
-                top);
     }
 
     /** Handles a slot's newly sampled token: text, stop strings, budget and end of generation. */

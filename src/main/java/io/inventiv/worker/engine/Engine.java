@@ -21,6 +21,7 @@ public final class Engine {
     private final ContextBudget budget;
     private final SlotScheduler scheduler;
     private final EngineListener listener;
+    private final boolean deterministic;
 
     public Engine(ModelBackend backend, EngineSettings settings, EngineListener listener) {
         this.backend = backend;
@@ -29,6 +30,7 @@ public final class Engine {
         this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
         this.scheduler = backend.startScheduler(settings, listener);
         this.listener = listener;
+        this.deterministic = settings.deterministic();
     }
 
     public ModelFacts facts() {
@@ -128,10 +130,15 @@ public final class Engine {
      */
     public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
         validate(sampling);
-        Generation generation = prepare(requestId, prompt, sampling);
+        Generation generation = prepare(requestId, prompt, seeded(sampling));
         scheduler.admit(generation);
         QuietTicker.watch(generation);
         return generation;
+    }
+
+    /** In deterministic mode a request without a seed samples with seed 0, as every time it comes. */
+    private SamplingRequest seeded(SamplingRequest sampling) {
+        return deterministic && sampling.seed() == null ? sampling.withSeed(0L) : sampling;
     }
 
     private void validate(SamplingRequest sampling) {
@@ -206,10 +213,11 @@ public final class Engine {
             throw EngineException.invalid("n must be at most " + parallel + " (N_PARALLEL), got " + n + ".", "n");
         }
         validate(sampling);
+        SamplingRequest base = seeded(sampling);
         List<Generation> choices = new java.util.ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                SamplingRequest choice = sampling.withSeed(sampling.seed() == null ? null : sampling.seed() + i);
+                SamplingRequest choice = base.withSeed(base.seed() == null ? null : base.seed() + i);
                 Generation generation = prepare(requestId + "-" + i, prompt, choice);
                 if (i > 0) {
                     generation.follow(choices.get(0));
