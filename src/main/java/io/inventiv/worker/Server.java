@@ -11,6 +11,7 @@ import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.CompletionsService;
 import io.inventiv.worker.api.GuardFilter;
 import io.inventiv.worker.api.EmbeddingsService;
+import io.inventiv.worker.api.FaultInjector;
 import io.inventiv.worker.api.HealthService;
 import io.inventiv.worker.api.ModelNames;
 import io.inventiv.worker.api.ModelsService;
@@ -238,7 +239,8 @@ public final class Server {
         ServingContext serving = new ServingContext(state,
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
-                Duration.ofSeconds(config.sendTimeoutSeconds()));
+                Duration.ofSeconds(config.sendTimeoutSeconds()), new FaultInjector(config.adminApiKey(),
+                        config.faults(), metrics::recordFault));
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))

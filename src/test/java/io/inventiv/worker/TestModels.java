@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.inventiv.worker.api.AccessLogFilter;
 import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.ServerState;
+import io.inventiv.worker.config.FaultSettings;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.metrics.VllmMetrics;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
@@ -74,7 +75,8 @@ public final class TestModels {
     public static ServerConfig config(Path model, int parallel, int maxQueue, int maxModelLen, boolean strict,
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
-                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true, false);
+                256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true, false, null,
+                FaultSettings.NONE);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
@@ -121,6 +123,15 @@ public final class TestModels {
         return copy(c, c.apiKey(), c.sendTimeoutSeconds(), false, c.deterministic());
     }
 
+    /** The same configuration with the test controls unlocked by {@code key} and these start-up faults. */
+    public static ServerConfig withFaults(ServerConfig c, String key, FaultSettings faults) {
+        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
+                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
+                c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(),
+                c.sendTimeoutSeconds(), c.logLevel(), c.engine(), c.nativeLibraryDir(), c.embeddings(), c.deterministic(),
+                key, faults);
+    }
+
     /** The same configuration in deterministic mode. */
     public static ServerConfig deterministic(ServerConfig c) {
         return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), true);
@@ -135,7 +146,7 @@ public final class TestModels {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
-                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic);
+                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, c.adminApiKey(), c.faults());
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

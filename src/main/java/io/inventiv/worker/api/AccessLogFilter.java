@@ -77,6 +77,9 @@ public final class AccessLogFilter implements Filter {
                     .append(" completion_tokens=").append(result.completionTokens())
                     .append(" finish_reason=").append(result.finishReason().wireName());
         }
+        if (log.fault() != null) {
+            line.append(" fault=").append(log.fault());
+        }
         return line.toString();
     }
 

@@ -36,6 +36,10 @@ public final class ChatCompletionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
+        InjectedFault fault = serving.faults().of(req, request.common().model());
+        if (fault != null && fault.status() != null) {
+            throw fault.error();
+        }
         String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = serving.engine().prepareChat(request.messages(),
                 request.tools() == null ? null : request.tools().tools());
@@ -43,7 +47,8 @@ public final class ChatCompletionsService implements HttpService {
         String id = "chatcmpl-" + log.requestId();
         Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model,
                 request.tools() == null ? null : request.tools().schemas().keySet());
-        log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common()));
+        log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common(),
+                fault));
     }
 
     /** {@code functions}: the names of the request's tools, or null when it offers none. */

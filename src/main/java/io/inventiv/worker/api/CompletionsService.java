@@ -32,6 +32,10 @@ public final class CompletionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         CompletionRequest request = CompletionRequest.from(serving.bodies().readObject(req));
+        InjectedFault fault = serving.faults().of(req, request.common().model());
+        if (fault != null && fault.status() != null) {
+            throw fault.error();
+        }
         String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = request.promptTokens() != null
                 ? serving.engine().prepareTokens(request.promptTokens())
@@ -39,7 +43,8 @@ public final class CompletionsService implements HttpService {
         RequestLog log = AccessLogFilter.of(req);
         String id = "cmpl-" + log.requestId();
         Shape shape = new Shape(id, System.currentTimeMillis() / 1000, model);
-        log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common()));
+        log.record(GenerationResponder.submitAndRespond(serving, req, res, id, prompt, shape, request.common(),
+                fault));
     }
 
     record Shape(String id, long created, String model) implements ResponseShape {

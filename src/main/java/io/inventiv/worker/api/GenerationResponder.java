@@ -30,8 +30,11 @@ final class GenerationResponder {
 
     /** Queues the request, then streams or sends the answer whole, as the request asked. */
     static GenerationResult submitAndRespond(ServingContext serving, ServerRequest req, ServerResponse res,
-            String requestId, PreparedPrompt prompt, ResponseShape shape, CommonRequestFields request)
-            throws InterruptedException {
+            String requestId, PreparedPrompt prompt, ResponseShape shape, CommonRequestFields request,
+            InjectedFault fault) throws InterruptedException {
+        if (fault != null && fault.hang()) {
+            Thread.sleep(fault.seconds() * 1000L); // no byte before the hang is over
+        }
         String socketId = req.socketId();
         ClientDeparture departure = new ClientDeparture(() -> serving.connections().close(socketId),
                 serving.sendTimeout());
@@ -40,21 +43,32 @@ final class GenerationResponder {
         }
         Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
         departure.attach(generation);
+        Breaker breaker = fault == null || fault.abortAfter() == 0 ? null
+                : new Breaker(fault, generation, () -> serving.connections().close(socketId));
         if (!request.stream()) {
-            return whole(res, generation, shape, departure, request.sampling().logprobs() != null);
+            return whole(res, generation, shape, departure, request.sampling().logprobs() != null, breaker);
         }
         boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
-        return stream(new SseStream(res, shape, usage, departure), generation);
+        return stream(new SseStream(res, shape, usage, departure), generation, breaker);
     }
 
     /** Streams the generation's events as they come; null when it did not finish for its client. */
-    static GenerationResult stream(SseStream stream, Generation generation) throws InterruptedException {
+    static GenerationResult stream(SseStream stream, Generation generation, Breaker breaker)
+            throws InterruptedException {
         try {
             stream.open();
             while (true) {
                 switch (generation.next()) {
                     case GenerationEvent.Quiet quiet -> stream.ping();
-                    case GenerationEvent.Delta delta -> stream.delta(0, delta.text(), delta.logprobs());
+                    case GenerationEvent.Delta delta -> {
+                        stream.delta(0, delta.text(), delta.logprobs());
+                        if (breaker != null && breaker.breaksAfterPiece()) {
+                            if (breaker.errorFrame()) {
+                                stream.fail(breaker.message());
+                            }
+                            return null;
+                        }
+                    }
                     case GenerationEvent.Finished finished -> {
                         stream.finish(finished.result());
                         return finished.result();
@@ -74,7 +88,7 @@ final class GenerationResponder {
 
     /** Collects the whole answer, then sends it as one JSON object. */
     private static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape,
-            ClientDeparture departure, boolean wantsLogprobs) throws InterruptedException {
+            ClientDeparture departure, boolean wantsLogprobs, Breaker breaker) throws InterruptedException {
         StringBuilder text = new StringBuilder();
         List<TokenLogprob> logprobs = wantsLogprobs ? new ArrayList<>() : null;
         WholeResponse response = new WholeResponse(res, departure);
@@ -91,6 +105,12 @@ final class GenerationResponder {
                         text.append(delta.text());
                         if (logprobs != null) {
                             logprobs.addAll(delta.logprobs());
+                        }
+                        if (breaker != null && breaker.breaksAfterPiece()) {
+                            if (breaker.errorFrame()) {
+                                response.fail(breaker.message());
+                            }
+                            return null;
                         }
                     }
                     case GenerationEvent.Finished finished -> {

@@ -9,6 +9,7 @@ import io.inventiv.worker.engine.GenerationResult;
 public final class RequestLog {
     private final String requestId;
     private volatile GenerationResult result;
+    private volatile String fault;
 
     RequestLog(String requestId) {
         this.requestId = requestId;
@@ -28,5 +29,15 @@ public final class RequestLog {
 
     GenerationResult result() {
         return result;
+    }
+
+    /** Notes the fault injected into this request (X-Fault). */
+    void fault(String type) {
+        fault = type;
+    }
+
+    /** The injected fault's type, or null. */
+    String fault() {
+        return fault;
     }
 }

@@ -41,7 +41,8 @@ public final class TokenizeService implements HttpService {
             if (!fields.bool("add_generation_prompt", true)) {
                 throw ApiException.badRequest("add_generation_prompt=false is not supported.", "add_generation_prompt");
             }
-            tokens = engine.prepareChat(ChatCompletionRequest.from(body).messages()).tokens();
+            ChatCompletionRequest chat = ChatCompletionRequest.from(body);
+            tokens = engine.prepareChat(chat.messages(), chat.tools() == null ? null : chat.tools().tools()).tokens();
         } else {
             String prompt = fields.string("prompt");
             if (prompt == null) {

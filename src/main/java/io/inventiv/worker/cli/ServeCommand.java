@@ -1,6 +1,7 @@
 package io.inventiv.worker.cli;
 
 import io.inventiv.worker.Server;
+import io.inventiv.worker.config.FaultSettings;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import java.nio.file.Path;
@@ -116,6 +117,29 @@ public final class ServeCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; needs the native engine).")
     private boolean embeddings;
 
+    @Option(names = "--fault-error-rate", paramLabel = "0..1", defaultValue = "${env:FAULT_ERROR_RATE:-0}",
+            description = "Fault injection: the share of model requests answered with an error instead "
+                    + "(env FAULT_ERROR_RATE, default ${DEFAULT-VALUE}).")
+    private double faultErrorRate;
+
+    @Option(names = "--fault-error-statuses", paramLabel = "LIST", defaultValue = "${env:FAULT_ERROR_STATUSES:-429,503}",
+            description = "The statuses injected errors take, chosen at random, e.g. 429,503,500,401,404,400 "
+                    + "(env FAULT_ERROR_STATUSES, default ${DEFAULT-VALUE}).")
+    private String faultErrorStatuses;
+
+    @Option(names = "--fault-every-n", paramLabel = "N", defaultValue = "${env:FAULT_EVERY_N:-0}",
+            description = "Fault injection: every Nth model request fails (env FAULT_EVERY_N, default ${DEFAULT-VALUE}: off).")
+    private int faultEveryN;
+
+    @Option(names = "--fault-model", paramLabel = "ALIAS", defaultValue = "${env:FAULT_MODEL:-}",
+            description = "Fault injection: requests naming this alias fail (env FAULT_MODEL, default none).")
+    private String faultModel;
+
+    @Option(names = "--admin-api-key", paramLabel = "KEY", defaultValue = "${env:ADMIN_API_KEY:-}",
+            description = "Unlocks the test controls: an X-Fault header carrying key=KEY forces a fault on its request "
+                    + "(env ADMIN_API_KEY; default none: the header is ignored).")
+    private String adminApiKey;
+
     @Option(names = "--deterministic", paramLabel = "true|false", defaultValue = "${env:DETERMINISTIC:-false}",
             arity = "1", description = "The same request gives byte-identical output and usage, alone or under load, "
                     + "across restarts: each slot decodes alone, no prompt reuse, seed 0 when none is given "
@@ -155,7 +179,8 @@ public final class ServeCommand implements Callable<Integer> {
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
                     nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings,
-                    flag("DETERMINISTIC", deterministic));
+                    flag("DETERMINISTIC", deterministic), adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey,
+                    new FaultSettings(faultErrorRate, FaultSettings.statuses(faultErrorStatuses), faultEveryN, faultModel));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

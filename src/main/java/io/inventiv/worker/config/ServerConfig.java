@@ -34,6 +34,8 @@ import java.util.List;
  * @param nativeLibraryDir  the native library's folder, or null for {@code native/} beside the jar
  * @param embeddings        whether /v1/embeddings serves (it needs the native engine)
  * @param deterministic     byte-identical output for the same request, alone or under load (native engine)
+ * @param adminApiKey       the key that unlocks test controls (the X-Fault header), or null for none
+ * @param faults            faults injected at random, every Nth request or by model alias
  */
 public record ServerConfig(
         Path modelPath,
@@ -57,7 +59,9 @@ public record ServerConfig(
         String engine,
         Path nativeLibraryDir,
         boolean embeddings,
-        boolean deterministic) {
+        boolean deterministic,
+        String adminApiKey,
+        FaultSettings faults) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;

@@ -59,6 +59,7 @@ public final class VllmMetrics implements EngineListener {
     private final Histogram requestGenerationTokens;
     private final Histogram requestMaxTokens;
     private final Counter httpRequests;
+    private final Counter faultsInjected;
     private final ProcessMeters processMeters = ProcessMeters.create();
 
     public VllmMetrics(String modelName, int maxModelLen, int parallel) {
@@ -110,6 +111,9 @@ public final class VllmMetrics implements EngineListener {
 
         httpRequests = Counter.builder().name("http_requests").help("Total number of requests by method, status and handler.")
                 .labelNames("handler", "method", "status").withoutExemplars().register(registry);
+        faultsInjected = Counter.builder().name("worker_faults_injected")
+                .help("Faults injected into requests by their X-Fault header, by type.")
+                .labelNames("type").withoutExemplars().register(registry);
         registry.register(processMeters);
     }
 
@@ -177,6 +181,11 @@ public final class VllmMetrics implements EngineListener {
                 timePerOutputToken.labelValues(labelValues).observe(decode / (result.completionTokens() - 1));
             }
         }
+    }
+
+    /** A fault injected into a request (X-Fault), by type; outside vLLM's families, as vLLM has none. */
+    public void recordFault(String type) {
+        faultsInjected.labelValues(type).inc();
     }
 
     /** vLLM counts a pooling request as a finished request whose prompt is its input. */

@@ -30,6 +30,13 @@ final class RawHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** With more headers, given as name, value, name, value... */
+    HttpResponse<String> postWithHeaders(String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).headers(headers)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     HttpResponse<String> post(String path, byte[] body) {
         return send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")

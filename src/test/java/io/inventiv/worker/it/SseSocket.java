@@ -17,11 +17,20 @@ final class SseSocket implements AutoCloseable {
     private final BufferedReader reader;
 
     SseSocket(URI base, String path, String json) throws IOException {
-        this(base, path, json, 0);
+        this(base, path, json, 0, "");
+    }
+
+    /** With {@code headers}: more header lines, each ending with CRLF. */
+    SseSocket(URI base, String path, String json, String headers) throws IOException {
+        this(base, path, json, 0, headers);
     }
 
     /** With {@code receiveBufferBytes} &gt; 0, a small window: a client that stops reading fills it soon. */
     SseSocket(URI base, String path, String json, int receiveBufferBytes) throws IOException {
+        this(base, path, json, receiveBufferBytes, "");
+    }
+
+    private SseSocket(URI base, String path, String json, int receiveBufferBytes, String headers) throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, or the window is already agreed
@@ -31,7 +40,7 @@ final class SseSocket implements AutoCloseable {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + headers + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
         reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));

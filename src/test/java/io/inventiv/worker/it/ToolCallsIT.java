@@ -124,6 +124,7 @@ class ToolCallsIT {
         String prompt = JSON.readTree(http.post("/detokenize", "{\"tokens\":" + tokens + "}").body()).get("prompt")
                 .asText();
         assertTrue(prompt.contains("minus 3 degrees") && prompt.contains("get_weather") && prompt.contains("Oslo"), prompt);
+        assertTrue(prompt.contains("Weather for a city"), "the tools' descriptions are in the prompt: " + prompt);
         assertEquals(200, http.post("/v1/chat/completions", body.put("max_tokens", 4).toString()).statusCode());
     }
 

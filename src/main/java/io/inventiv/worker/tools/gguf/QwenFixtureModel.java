@@ -39,7 +39,8 @@ public final class QwenFixtureModel {
     public static final String IM_END = "<|im_end|>";
 
     /**
-     * ChatML: every role (system, user, assistant, tool) renders as
+     * ChatML: the tools, when a request offers some, render first as a system turn listing each
+     * function's name and description; every role (system, user, assistant, tool) renders as
      * {@code <|im_start|>role\ncontent<|im_end|>\n}. Assistant tool calls render as one JSON
      * object per line after the content. Rendering them at all matters with {@code --jinja}:
      * llama.cpp's template engine (minja) only trusts a template with "tool" messages if it also
@@ -48,6 +49,13 @@ public final class QwenFixtureModel {
      * to its Hermes tool-call format.
      */
     public static final String CHAT_TEMPLATE = """
+            {%- if tools is defined and tools -%}
+            {{- '<|im_start|>system\\n# Tools\\n' -}}
+            {%- for tool in tools -%}
+            {{- tool['function']['name'] + ': ' + (tool['function']['description'] or '') + '\\n' -}}
+            {%- endfor -%}
+            {{- '<|im_end|>\\n' -}}
+            {%- endif -%}
             {%- for message in messages -%}
             {{- '<|im_start|>' + message['role'] + '\\n' -}}
             {%- if message['content'] is string -%}{{- message['content'] -}}{%- endif -%}

@@ -1,0 +1,74 @@
+package io.inventiv.worker.api;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import io.inventiv.worker.config.FaultSettings;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether a model request fails on purpose. Its {@code X-Fault} header is honoured only
+ * when {@code ADMIN_API_KEY} is set and the header carries it ({@code key=...}, compared in
+ * constant time): a proxy that forwards client headers must not let clients break their own
+ * requests. Without one, the start-up {@link FaultSettings} apply (a rate, every Nth request, a
+ * model alias). Every fault it hands out is counted and written in the request's access-log line.
+ */
+public final class FaultInjector {
+    private static final System.Logger LOG = System.getLogger(FaultInjector.class.getName());
+    private static final HeaderName HEADER = HeaderNames.create(InjectedFault.HEADER);
+    private static final Pattern KEY = Pattern.compile("(?:^|[;,])\\s*key\\s*=\\s*([^;,]*)");
+
+    private final byte[] adminKey;
+    private final FaultSettings settings;
+    private final Consumer<String> counter;
+    private final AtomicLong requests = new AtomicLong();
+
+    /** {@code adminKey} null turns the header off; {@code counter} counts each fault by type. */
+    public FaultInjector(String adminKey, FaultSettings settings, Consumer<String> counter) {
+        this.adminKey = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
+        this.settings = settings;
+        this.counter = counter;
+    }
+
+    /**
+     * The fault for this request, asking for {@code model}, or null; a malformed header with the
+     * right key is a 400.
+     */
+    InjectedFault of(ServerRequest req, String model) {
+        InjectedFault fault = fromHeader(req);
+        if (fault == null && settings.active()) {
+            boolean fails = model != null && model.equals(settings.model())
+                    || settings.everyNth() > 0 && requests.incrementAndGet() % settings.everyNth() == 0
+                    || settings.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < settings.errorRate();
+            if (fails) {
+                List<Integer> statuses = settings.statuses();
+                fault = InjectedFault.status(statuses.get(ThreadLocalRandom.current().nextInt(statuses.size())));
+            }
+        }
+        if (fault != null) {
+            counter.accept(fault.type());
+            AccessLogFilter.of(req).fault(fault.type());
+        }
+        return fault;
+    }
+
+    private InjectedFault fromHeader(ServerRequest req) {
+        if (adminKey == null || !req.headers().contains(HEADER)) {
+            return null;
+        }
+        String header = req.headers().get(HEADER).get();
+        Matcher key = KEY.matcher(header);
+        if (!key.find() || !MessageDigest.isEqual(adminKey, key.group(1).strip().getBytes(StandardCharsets.UTF_8))) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring an " + InjectedFault.HEADER + " header without the admin key");
+            return null;
+        }
+        return InjectedFault.parse(header);
+    }
+}
