@@ -111,7 +111,10 @@ public final class Server {
                     + ": serving with the binding engine: " + choice.note());
         }
         Server wiring = new Server(config, state, metrics, accessLog, slowClients, choice);
-        FutureTask<Engine> loading = new FutureTask<>(() -> loadEngine(config, choice, wiring.gpu, metrics));
+        FutureTask<Engine> loading = new FutureTask<>(() -> {
+            Thread.sleep(config.startupDelaySeconds() * 1000L); // STARTUP_DELAY_S: a slow node, on purpose
+            return loadEngine(config, choice, wiring.gpu, metrics);
+        });
         Thread.ofPlatform().name("model-loader").daemon().start(loading);
         WebServerConfig.Builder listener = listener(config)
                 .routing(routing -> {

@@ -76,7 +76,7 @@ public final class TestModels {
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
                 256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true, false, null,
-                FaultSettings.NONE);
+                FaultSettings.NONE, 0);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
@@ -129,7 +129,7 @@ public final class TestModels {
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(),
                 c.sendTimeoutSeconds(), c.logLevel(), c.engine(), c.nativeLibraryDir(), c.embeddings(), c.deterministic(),
-                key, faults);
+                key, faults, c.startupDelaySeconds());
     }
 
     /** The same configuration in deterministic mode. */
@@ -146,7 +146,8 @@ public final class TestModels {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
-                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, c.adminApiKey(), c.faults());
+                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, c.adminApiKey(), c.faults(),
+                c.startupDelaySeconds());
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

@@ -135,6 +135,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Fault injection: requests naming this alias fail (env FAULT_MODEL, default none).")
     private String faultModel;
 
+    @Option(names = "--startup-delay-s", paramLabel = "S", defaultValue = "${env:STARTUP_DELAY_S:-0}",
+            description = "Wait S seconds before loading the model, answering 503 meanwhile, like a slow node "
+                    + "(env STARTUP_DELAY_S, default ${DEFAULT-VALUE}).")
+    private int startupDelaySeconds;
+
     @Option(names = "--admin-api-key", paramLabel = "KEY", defaultValue = "${env:ADMIN_API_KEY:-}",
             description = "Unlocks the test controls: an X-Fault header carrying key=KEY forces a fault on its request "
                     + "(env ADMIN_API_KEY; default none: the header is ignored).")
@@ -180,7 +185,8 @@ public final class ServeCommand implements Callable<Integer> {
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
                     nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings,
                     flag("DETERMINISTIC", deterministic), adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey,
-                    new FaultSettings(faultErrorRate, FaultSettings.statuses(faultErrorStatuses), faultEveryN, faultModel));
+                    new FaultSettings(faultErrorRate, FaultSettings.statuses(faultErrorStatuses), faultEveryN, faultModel),
+                    startupDelaySeconds);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -36,6 +36,7 @@ import java.util.List;
  * @param deterministic     byte-identical output for the same request, alone or under load (native engine)
  * @param adminApiKey       the key that unlocks test controls (the X-Fault header), or null for none
  * @param faults            faults injected at random, every Nth request or by model alias
+ * @param startupDelaySeconds how long the server waits before it loads the model (readiness stays 503)
  */
 public record ServerConfig(
         Path modelPath,
@@ -61,7 +62,8 @@ public record ServerConfig(
         boolean embeddings,
         boolean deterministic,
         String adminApiKey,
-        FaultSettings faults) {
+        FaultSettings faults,
+        int startupDelaySeconds) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;
@@ -82,6 +84,7 @@ public record ServerConfig(
         requireAtLeast("MAX_QUEUE", maxQueue, 0);
         requireAtLeast("DRAIN_TIMEOUT_S", drainTimeoutSeconds, 0);
         requireAtLeast("SEND_TIMEOUT_S", sendTimeoutSeconds, 1);
+        requireAtLeast("STARTUP_DELAY_S", startupDelaySeconds, 0);
         if (!java.util.Set.of("error", "warn", "info", "debug").contains(logLevel)) {
             throw new IllegalArgumentException("LOG_LEVEL must be error, warn, info or debug, got '" + logLevel + "'");
         }

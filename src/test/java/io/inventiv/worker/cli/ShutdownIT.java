@@ -54,10 +54,15 @@ class ShutdownIT {
         builder.environment().put("N_CTX", "512");
         builder.environment().put("FAULT_TOKEN_DELAY_MS", "20");
         builder.environment().put("DRAIN_TIMEOUT_S", "30");
+        builder.environment().put("STARTUP_DELAY_S", "2");
+        long startedAt = System.nanoTime();
         Process server = builder.start();
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
-            awaitHealthy(base, server);
+            long loadingMillis = awaitHealthy(base, server);
+            long readyAfterMillis = (System.nanoTime() - startedAt) / 1_000_000;
+            assertTrue(loadingMillis > 0 && readyAfterMillis >= 2000, "STARTUP_DELAY_S=2: 503 for " + loadingMillis
+                    + " ms, ready " + readyAfterMillis + " ms after the start");
 
             List<String> frames = new ArrayList<>();
             try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -107,13 +112,20 @@ class ShutdownIT {
         }
     }
 
-    private static void awaitHealthy(URI base, Process server) throws Exception {
+    /** Waits for /health to answer 200; returns how long it answered 503 before that, in ms. */
+    private static long awaitHealthy(URI base, Process server) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (statusOrRefused(base) != 200) {
+        long firstUnavailable = 0;
+        int status;
+        while ((status = statusOrRefused(base)) != 200) {
+            if (status == 503 && firstUnavailable == 0) {
+                firstUnavailable = System.nanoTime();
+            }
             assertTrue(server.isAlive(), "server died during start-up");
             assertTrue(System.nanoTime() < deadline, "server never became healthy");
             Thread.sleep(20);
         }
+        return firstUnavailable == 0 ? 0 : (System.nanoTime() - firstUnavailable) / 1_000_000;
     }
 
     private static int statusOrRefused(URI base) throws InterruptedException {
