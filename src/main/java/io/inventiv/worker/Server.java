@@ -10,6 +10,7 @@ import io.inventiv.worker.api.ChatCompletionsService;
 import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.CompletionsService;
 import io.inventiv.worker.api.GuardFilter;
+import io.inventiv.worker.api.AdminService;
 import io.inventiv.worker.api.EmbeddingsService;
 import io.inventiv.worker.api.FaultInjector;
 import io.inventiv.worker.api.HealthService;
@@ -255,6 +256,7 @@ public final class Server {
                 .register(new CompletionsService(serving))
                 .register(new EmbeddingsService(serving, config.embeddings()))
                 .register(new TokenizeService(serving))
+                .register(new AdminService(serving.faults(), serving.bodies(), config.deterministic()))
                 .any(ApiErrors::notFound);
     }
 

@@ -26,15 +26,43 @@ public final class FaultInjector {
     private static final Pattern KEY = Pattern.compile("(?:^|[;,])\\s*key\\s*=\\s*([^;,]*)");
 
     private final byte[] adminKey;
-    private final FaultSettings settings;
+    private final FaultSettings initial;
+    private volatile FaultSettings settings;
     private final Consumer<String> counter;
     private final AtomicLong requests = new AtomicLong();
 
     /** {@code adminKey} null turns the header off; {@code counter} counts each fault by type. */
     public FaultInjector(String adminKey, FaultSettings settings, Consumer<String> counter) {
         this.adminKey = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
+        this.initial = settings;
         this.settings = settings;
         this.counter = counter;
+    }
+
+    /** Whether the admin key is set (the header and the admin API are on). */
+    boolean adminEnabled() {
+        return adminKey != null;
+    }
+
+    /** Whether {@code key} is the admin key, compared in constant time. */
+    boolean isAdminKey(String key) {
+        return adminKey != null && key != null
+                && MessageDigest.isEqual(adminKey, key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    FaultSettings settings() {
+        return settings;
+    }
+
+    /** Replaces the faults that apply without a header (the admin API). */
+    void update(FaultSettings changed) {
+        settings = changed;
+    }
+
+    /** Back to the faults set at start. */
+    void reset() {
+        settings = initial;
+        requests.set(0);
     }
 
     /**
@@ -43,6 +71,7 @@ public final class FaultInjector {
      */
     InjectedFault of(ServerRequest req, String model) {
         InjectedFault fault = fromHeader(req);
+        FaultSettings settings = this.settings;
         if (fault == null && settings.active()) {
             boolean fails = model != null && model.equals(settings.model())
                     || settings.everyNth() > 0 && requests.incrementAndGet() % settings.everyNth() == 0
@@ -65,7 +94,7 @@ public final class FaultInjector {
         }
         String header = req.headers().get(HEADER).get();
         Matcher key = KEY.matcher(header);
-        if (!key.find() || !MessageDigest.isEqual(adminKey, key.group(1).strip().getBytes(StandardCharsets.UTF_8))) {
+        if (!key.find() || !isAdminKey(key.group(1).strip())) {
             LOG.log(System.Logger.Level.WARNING, "ignoring an " + InjectedFault.HEADER + " header without the admin key");
             return null;
         }

@@ -86,6 +86,11 @@ class ErrorsIT {
     }
 
     @Test
+    void theAdminApiIsOffWithoutItsKey() {
+        assertError(http.method("GET", "/admin/config"), 404);
+    }
+
+    @Test
     void emptyMessagesUnknownRoleAndImagePartsAre400() {
         badChat("\"messages\":[]", "messages");
         badChat("", "messages");

@@ -30,6 +30,16 @@ final class RawHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Any method with a JSON body (or none, when null) and more headers as name, value, ... */
+    HttpResponse<String> request(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(body == null ? request : request.header("Content-Type", "application/json"));
+    }
+
     /** With more headers, given as name, value, name, value... */
     HttpResponse<String> postWithHeaders(String path, String body, String... headers) {
         return send(HttpRequest.newBuilder(base.resolve(path)).headers(headers)

@@ -1,0 +1,141 @@
+package io.inventiv.worker.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inventiv.worker.api.protocol.RequestFields;
+import io.inventiv.worker.config.FaultSettings;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The admin API: {@code GET} and {@code PUT /admin/config}, {@code POST /admin/reset}. Off (404)
+ * unless {@code ADMIN_API_KEY} is set; every call needs {@code Authorization: Bearer <admin key>}.
+ * A {@code PUT} is checked whole before anything is applied: a bad field is a 400 naming it.
+ */
+public final class AdminService implements HttpService {
+    private static final Set<String> FAULT_FIELDS = Set.of("error_rate", "error_statuses", "every_n", "model");
+
+    private final FaultInjector faults;
+    private final RequestBodies bodies;
+    private final boolean deterministic;
+
+    public AdminService(FaultInjector faults, RequestBodies bodies, boolean deterministic) {
+        this.faults = faults;
+        this.bodies = bodies;
+        this.deterministic = deterministic;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/admin/config", this::show)
+                .put("/admin/config", this::change)
+                .any("/admin/config", ApiErrors::methodNotAllowed)
+                .post("/admin/reset", this::reset)
+                .any("/admin/reset", ApiErrors::methodNotAllowed);
+    }
+
+    private void show(ServerRequest req, ServerResponse res) {
+        authorize(req);
+        send(res);
+    }
+
+    private void change(ServerRequest req, ServerResponse res) {
+        authorize(req);
+        JsonNode body = bodies.readObject(req);
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("faults")) {
+                throw ApiException.badRequest("'" + name + "' is not a setting the admin API changes (faults).", name);
+            }
+        }
+        JsonNode changes = body.get("faults");
+        if (changes != null) {
+            faults.update(merged(faults.settings(), changes));
+        }
+        send(res);
+    }
+
+    private void reset(ServerRequest req, ServerResponse res) {
+        authorize(req);
+        faults.reset();
+        send(res);
+    }
+
+    /** The current fault settings with {@code changes} applied, or a 400 naming the first bad field. */
+    private static FaultSettings merged(FaultSettings current, JsonNode changes) {
+        if (!changes.isObject()) {
+            throw RequestFields.wrongType("faults", "an object");
+        }
+        for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FAULT_FIELDS.contains(name)) {
+                throw ApiException.badRequest("faults." + name + " is not a fault setting; use " + FAULT_FIELDS + ".",
+                        "faults." + name);
+            }
+        }
+        RequestFields fields = new RequestFields(changes);
+        Double rate = field("faults.error_rate", () -> fields.number("error_rate"));
+        Integer everyNth = field("faults.every_n", () -> fields.integer("every_n"));
+        String model = changes.has("model") ? field("faults.model", () -> fields.string("model")) : current.model();
+        List<Integer> statuses = current.statuses();
+        JsonNode list = changes.get("error_statuses");
+        if (list != null) {
+            statuses = new ArrayList<>();
+            int[] values = list.isArray() ? RequestFields.intArray(list) : null;
+            if (values == null) {
+                throw RequestFields.wrongType("faults.error_statuses", "a list of statuses");
+            }
+            for (int value : values) {
+                statuses.add(value);
+            }
+        }
+        try {
+            return new FaultSettings(rate == null ? current.errorRate() : rate, statuses,
+                    everyNth == null ? current.everyNth() : everyNth, model);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), "faults");
+        }
+    }
+
+    private static <T> T field(String name, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ApiException e) {
+            throw ApiException.badRequest(name + ": " + e.getMessage(), name);
+        }
+    }
+
+    private void authorize(ServerRequest req) {
+        if (!faults.adminEnabled()) {
+            throw ApiException.notFound("The admin API is off: set ADMIN_API_KEY to use it.", null);
+        }
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!header.startsWith("Bearer ") || !faults.isAdminKey(header.substring("Bearer ".length()).strip())) {
+            throw new ApiException(Status.UNAUTHORIZED_401, "The admin API needs Authorization: Bearer <ADMIN_API_KEY>.",
+                    null, null);
+        }
+    }
+
+    private void send(ServerResponse res) {
+        FaultSettings current = faults.settings();
+        Map<String, Object> faultMap = new LinkedHashMap<>();
+        faultMap.put("error_rate", current.errorRate());
+        faultMap.put("error_statuses", current.statuses());
+        faultMap.put("every_n", current.everyNth());
+        faultMap.put("model", current.model());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("faults", faultMap);
+        body.put("deterministic", deterministic);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.write(body));
+    }
+}

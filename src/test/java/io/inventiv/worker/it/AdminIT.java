@@ -1,0 +1,72 @@
+package io.inventiv.worker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.inventiv.worker.TestModels;
+import io.inventiv.worker.config.FaultSettings;
+import io.inventiv.worker.config.ServerConfig;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The admin API changes the faults at run time, checks a change whole, and resets to the start settings. */
+@ServerTest
+class AdminIT {
+    static final ServerConfig CONFIG = TestModels.withFaults(TestModels.config(TestModels.tinyQwen(), 1, 4), "adm1n",
+            FaultSettings.NONE);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUTH = "Bearer adm1n";
+    private static final String WHOLE = "{\"prompt\":\"hi\",\"max_tokens\":2}";
+
+    private final RawHttp http;
+
+    AdminIT(URI uri) {
+        this.http = new RawHttp(uri);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        TestModels.routing(routing, CONFIG);
+    }
+
+    @Test
+    void aChangeAppliesAtOnceAndResetUndoesIt() throws Exception {
+        JsonNode start = config(http.request("GET", "/admin/config", null, "Authorization", AUTH));
+        assertEquals(0.0, start.path("faults").path("error_rate").asDouble());
+        JsonNode changed = config(http.request("PUT", "/admin/config",
+                "{\"faults\":{\"error_rate\":1.0,\"error_statuses\":[429]}}", "Authorization", AUTH));
+        assertEquals(1.0, changed.path("faults").path("error_rate").asDouble());
+        ErrorEnvelope.assertError(http.post("/v1/completions", WHOLE), 429);
+        config(http.request("POST", "/admin/reset", null, "Authorization", AUTH));
+        assertEquals(200, http.post("/v1/completions", WHOLE).statusCode());
+    }
+
+    @Test
+    void aBadFieldIsA400NamingItAndNothingIsApplied() throws Exception {
+        JsonNode error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
+                "{\"faults\":{\"every_n\":3,\"error_rate\":2}}", "Authorization", AUTH), 400);
+        assertEquals("faults", error.get("param").asText(), error.toString());
+        error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
+                "{\"faults\":{\"every_n\":\"3\"}}", "Authorization", AUTH), 400);
+        assertEquals("faults.every_n", error.get("param").asText(), error.toString());
+        ErrorEnvelope.assertError(http.request("PUT", "/admin/config", "{\"latency\":{}}", "Authorization", AUTH), 400);
+        JsonNode now = config(http.request("GET", "/admin/config", null, "Authorization", AUTH));
+        assertEquals(0, now.path("faults").path("every_n").asInt(), "nothing applied half-way: " + now);
+    }
+
+    @Test
+    void theKeyIsRequired() {
+        ErrorEnvelope.assertError(http.request("GET", "/admin/config", null), 401);
+        ErrorEnvelope.assertError(http.request("GET", "/admin/config", null, "Authorization", "Bearer nope"), 401);
+    }
+
+    private static JsonNode config(HttpResponse<String> response) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+}
