@@ -244,7 +244,7 @@ public final class Server {
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
                 Duration.ofSeconds(config.sendTimeoutSeconds()), new FaultInjector(config.adminApiKey(),
-                        config.faults(), metrics::recordFault));
+                        config.faults(), metrics::recordFault, config.latency(), metrics::recordBehindLatencyTarget));
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))

@@ -5,6 +5,7 @@ import io.inventiv.worker.api.AccessLogFilter;
 import io.inventiv.worker.api.ClientConnections;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.config.FaultSettings;
+import io.inventiv.worker.config.LatencySettings;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.metrics.VllmMetrics;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
@@ -76,7 +77,7 @@ public final class TestModels {
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
                 256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true, false, null,
-                FaultSettings.NONE, 0);
+                FaultSettings.NONE, 0, LatencySettings.NONE);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
@@ -129,7 +130,16 @@ public final class TestModels {
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(),
                 c.sendTimeoutSeconds(), c.logLevel(), c.engine(), c.nativeLibraryDir(), c.embeddings(), c.deterministic(),
-                key, faults, c.startupDelaySeconds());
+                key, faults, c.startupDelaySeconds(), c.latency());
+    }
+
+    /** The same configuration with latency shaping. */
+    public static ServerConfig withLatency(ServerConfig c, LatencySettings latency) {
+        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
+                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
+                c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(),
+                c.sendTimeoutSeconds(), c.logLevel(), c.engine(), c.nativeLibraryDir(), c.embeddings(), c.deterministic(),
+                c.adminApiKey(), c.faults(), c.startupDelaySeconds(), latency);
     }
 
     /** The same configuration in deterministic mode. */
@@ -147,7 +157,7 @@ public final class TestModels {
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
                 c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, c.adminApiKey(), c.faults(),
-                c.startupDelaySeconds());
+                c.startupDelaySeconds(), c.latency());
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import io.inventiv.worker.config.FaultSettings;
+import io.inventiv.worker.config.LatencySettings;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,12 +32,34 @@ public final class FaultInjector {
     private final Consumer<String> counter;
     private final AtomicLong requests = new AtomicLong();
 
-    /** {@code adminKey} null turns the header off; {@code counter} counts each fault by type. */
-    public FaultInjector(String adminKey, FaultSettings settings, Consumer<String> counter) {
+    private final LatencySettings latency;
+    private final Runnable behindTarget;
+
+    /**
+     * {@code adminKey} null turns the header off; {@code counter} counts each fault by type;
+     * {@code behindTarget} counts each piece of content that real inference made later than its
+     * latency target.
+     */
+    public FaultInjector(String adminKey, FaultSettings settings, Consumer<String> counter, LatencySettings latency,
+            Runnable behindTarget) {
         this.adminKey = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
         this.initial = settings;
         this.settings = settings;
         this.counter = counter;
+        this.latency = latency;
+        this.behindTarget = behindTarget;
+    }
+
+    /** A shaper for a request that arrived at {@code arrivedAtNanos}, or null when shaping is off. */
+    LatencyShaper shaper(long arrivedAtNanos, int promptTokens, int running) {
+        return latency.active() ? new LatencyShaper(latency, arrivedAtNanos, promptTokens, running) : null;
+    }
+
+    /** Waits for a piece's turn under latency shaping, counting it when inference was behind. */
+    void awaitTurn(LatencyShaper shaper) {
+        if (shaper != null && shaper.awaitTurn()) {
+            behindTarget.run();
+        }
     }
 
     /** Whether the admin key is set (the header and the admin API are on). */

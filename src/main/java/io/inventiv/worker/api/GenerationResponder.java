@@ -41,19 +41,22 @@ final class GenerationResponder {
         if (request.n() > 1) {
             return ChoicesResponder.respond(serving, res, requestId, prompt, shape, request, departure);
         }
+        LatencyShaper shaper = serving.faults().shaper(System.nanoTime(), prompt.length(), serving.engine().running());
         Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
         departure.attach(generation);
         Breaker breaker = fault == null || fault.abortAfter() == 0 ? null
                 : new Breaker(fault, generation, () -> serving.connections().close(socketId));
+        Runnable turn = shaper == null ? null : () -> serving.faults().awaitTurn(shaper);
         if (!request.stream()) {
-            return whole(res, generation, shape, departure, request.sampling().logprobs() != null, breaker);
+            return whole(res, generation, shape, departure, request.sampling().logprobs() != null, breaker, turn);
         }
         boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
-        return stream(new SseStream(res, shape, usage, departure), generation, breaker);
+        return stream(new SseStream(res, shape, usage, departure), generation, breaker, turn);
     }
 
     /** Streams the generation's events as they come; null when it did not finish for its client. */
-    static GenerationResult stream(SseStream stream, Generation generation, Breaker breaker)
+    /** {@code turn}, when latency shaping is on, waits until the next piece is due. */
+    static GenerationResult stream(SseStream stream, Generation generation, Breaker breaker, Runnable turn)
             throws InterruptedException {
         try {
             stream.open();
@@ -61,6 +64,9 @@ final class GenerationResponder {
                 switch (generation.next()) {
                     case GenerationEvent.Quiet quiet -> stream.ping();
                     case GenerationEvent.Delta delta -> {
+                        if (turn != null) {
+                            turn.run();
+                        }
                         stream.delta(0, delta.text(), delta.logprobs());
                         if (breaker != null && breaker.breaksAfterPiece()) {
                             if (breaker.errorFrame()) {
@@ -88,7 +94,8 @@ final class GenerationResponder {
 
     /** Collects the whole answer, then sends it as one JSON object. */
     private static GenerationResult whole(ServerResponse res, Generation generation, ResponseShape shape,
-            ClientDeparture departure, boolean wantsLogprobs, Breaker breaker) throws InterruptedException {
+            ClientDeparture departure, boolean wantsLogprobs, Breaker breaker, Runnable turn)
+            throws InterruptedException {
         StringBuilder text = new StringBuilder();
         List<TokenLogprob> logprobs = wantsLogprobs ? new ArrayList<>() : null;
         WholeResponse response = new WholeResponse(res, departure);
@@ -102,6 +109,9 @@ final class GenerationResponder {
                     case GenerationEvent.Quiet quiet -> {
                     }
                     case GenerationEvent.Delta delta -> {
+                        if (turn != null) {
+                            turn.run();
+                        }
                         text.append(delta.text());
                         if (logprobs != null) {
                             logprobs.addAll(delta.logprobs());

@@ -2,6 +2,7 @@ package io.inventiv.worker.cli;
 
 import io.inventiv.worker.Server;
 import io.inventiv.worker.config.FaultSettings;
+import io.inventiv.worker.config.LatencySettings;
 import io.inventiv.worker.config.ServerConfig;
 import io.inventiv.worker.config.ServerConfig.StreamUsage;
 import java.nio.file.Path;
@@ -135,6 +136,32 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Fault injection: requests naming this alias fail (env FAULT_MODEL, default none).")
     private String faultModel;
 
+    @Option(names = "--latency-ttft-ms", defaultValue = "${env:LATENCY_TTFT_MS:-0}",
+            description = "Latency shaping: target time to first token, held back to, never made up (env LATENCY_TTFT_MS, default ${DEFAULT-VALUE}: off).")
+    private double latencyTtftMs;
+
+    @Option(names = "--latency-ttft-std-ms", defaultValue = "${env:LATENCY_TTFT_STD_MS:-0}",
+            description = "Its standard deviation (env LATENCY_TTFT_STD_MS, default ${DEFAULT-VALUE}).")
+    private double latencyTtftStdMs;
+
+    @Option(names = "--latency-itl-ms", defaultValue = "${env:LATENCY_ITL_MS:-0}",
+            description = "Latency shaping: target inter-token latency (env LATENCY_ITL_MS, default ${DEFAULT-VALUE}: off).")
+    private double latencyItlMs;
+
+    @Option(names = "--latency-itl-std-ms", defaultValue = "${env:LATENCY_ITL_STD_MS:-0}",
+            description = "Its standard deviation (env LATENCY_ITL_STD_MS, default ${DEFAULT-VALUE}).")
+    private double latencyItlStdMs;
+
+    @Option(names = "--latency-prefill-per-token-ms", defaultValue = "${env:LATENCY_PREFILL_PER_TOKEN_MS:-0}",
+            description = "Latency shaping: added to the first token's target per prompt token "
+                    + "(env LATENCY_PREFILL_PER_TOKEN_MS, default ${DEFAULT-VALUE}).")
+    private double latencyPrefillPerTokenMs;
+
+    @Option(names = "--latency-load-factor", defaultValue = "${env:LATENCY_LOAD_FACTOR:-0}",
+            description = "Latency shaping: every target times 1 + this × running requests "
+                    + "(env LATENCY_LOAD_FACTOR, default ${DEFAULT-VALUE}).")
+    private double latencyLoadFactor;
+
     @Option(names = "--startup-delay-s", paramLabel = "S", defaultValue = "${env:STARTUP_DELAY_S:-0}",
             description = "Wait S seconds before loading the model, answering 503 meanwhile, like a slow node "
                     + "(env STARTUP_DELAY_S, default ${DEFAULT-VALUE}).")
@@ -186,7 +213,8 @@ public final class ServeCommand implements Callable<Integer> {
                     nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings,
                     flag("DETERMINISTIC", deterministic), adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey,
                     new FaultSettings(faultErrorRate, FaultSettings.statuses(faultErrorStatuses), faultEveryN, faultModel),
-                    startupDelaySeconds);
+                    startupDelaySeconds, new LatencySettings(latencyTtftMs, latencyTtftStdMs, latencyItlMs,
+                            latencyItlStdMs, latencyPrefillPerTokenMs, latencyLoadFactor));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

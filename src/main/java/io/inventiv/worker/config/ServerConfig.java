@@ -37,6 +37,7 @@ import java.util.List;
  * @param adminApiKey       the key that unlocks test controls (the X-Fault header), or null for none
  * @param faults            faults injected at random, every Nth request or by model alias
  * @param startupDelaySeconds how long the server waits before it loads the model (readiness stays 503)
+ * @param latency           latency shaping of the pieces of content (targets for TTFT and inter-token latency)
  */
 public record ServerConfig(
         Path modelPath,
@@ -63,7 +64,8 @@ public record ServerConfig(
         boolean deterministic,
         String adminApiKey,
         FaultSettings faults,
-        int startupDelaySeconds) {
+        int startupDelaySeconds,
+        LatencySettings latency) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;

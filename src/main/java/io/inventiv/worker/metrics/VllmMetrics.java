@@ -60,6 +60,7 @@ public final class VllmMetrics implements EngineListener {
     private final Histogram requestMaxTokens;
     private final Counter httpRequests;
     private final Counter faultsInjected;
+    private final Counter behindLatencyTarget;
     private final ProcessMeters processMeters = ProcessMeters.create();
 
     public VllmMetrics(String modelName, int maxModelLen, int parallel) {
@@ -114,6 +115,9 @@ public final class VllmMetrics implements EngineListener {
         faultsInjected = Counter.builder().name("worker_faults_injected")
                 .help("Faults injected into requests by their X-Fault header, by type.")
                 .labelNames("type").withoutExemplars().register(registry);
+        behindLatencyTarget = Counter.builder().name("worker_latency_behind_target")
+                .help("Pieces of content that real inference delivered later than their latency-shaping target.")
+                .withoutExemplars().register(registry);
         registry.register(processMeters);
     }
 
@@ -181,6 +185,11 @@ public final class VllmMetrics implements EngineListener {
                 timePerOutputToken.labelValues(labelValues).observe(decode / (result.completionTokens() - 1));
             }
         }
+    }
+
+    /** A piece of content that real inference made later than its latency-shaping target. */
+    public void recordBehindLatencyTarget() {
+        behindLatencyTarget.inc();
     }
 
     /** A fault injected into a request (X-Fault), by type; outside vLLM's families, as vLLM has none. */

@@ -46,7 +46,8 @@ class ServeCommandIT {
         for (String env : List.of("MODEL_PATH", "SERVED_MODEL_NAME", "MODEL_ID", "N_CTX", "N_THREADS", "N_PARALLEL",
                 "N_GPU_LAYERS", "HOST", "PORT", "DEFAULT_MAX_TOKENS", "MAX_QUEUE", "STREAM_USAGE",
                 "STRICT_MODEL_NAME", "EMBEDDINGS", "DETERMINISTIC", "ADMIN_API_KEY", "FAULT_ERROR_RATE",
-                "FAULT_ERROR_STATUSES", "FAULT_EVERY_N", "FAULT_MODEL", "STARTUP_DELAY_S")) {
+                "FAULT_ERROR_STATUSES", "FAULT_EVERY_N", "FAULT_MODEL", "STARTUP_DELAY_S", "LATENCY_TTFT_MS",
+                "LATENCY_ITL_STD_MS", "LATENCY_PREFILL_PER_TOKEN_MS", "LATENCY_LOAD_FACTOR")) {
             assertTrue(help.output().contains(env), env + " in:\n" + help.output());
         }
         assertTrue(help.output().contains("default 2048"), help.output());
@@ -74,7 +75,7 @@ class ServeCommandIT {
         assertTrue(usage.output().contains("STREAM_USAGE"), usage.output());
 
         for (Map<String, String> bad : List.of(Map.of("DETERMINISTIC", "maybe"), Map.of("FAULT_ERROR_RATE", "2"),
-                Map.of("FAULT_ERROR_STATUSES", "200"), Map.of("STARTUP_DELAY_S", "-1"))) {
+                Map.of("FAULT_ERROR_STATUSES", "200"), Map.of("STARTUP_DELAY_S", "-1"), Map.of("LATENCY_ITL_MS", "-5"))) {
             Outcome refused = run(bad, "--model", model.toString());
             assertEquals(2, refused.exitCode(), bad + ": " + refused.output());
             assertTrue(refused.output().contains(bad.keySet().iterator().next()), refused.output());
