@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.RequestFields;
 import io.inventiv.worker.config.FaultSettings;
+import io.inventiv.worker.config.LatencySettings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -53,13 +54,18 @@ public final class AdminService implements HttpService {
         JsonNode body = bodies.readObject(req);
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals("faults")) {
-                throw ApiException.badRequest("'" + name + "' is not a setting the admin API changes (faults).", name);
+            if (!name.equals("faults") && !name.equals("latency")) {
+                throw ApiException.badRequest("'" + name + "' is not a setting the admin API changes (faults, "
+                        + "latency).", name);
             }
         }
-        JsonNode changes = body.get("faults");
-        if (changes != null) {
-            faults.update(merged(faults.settings(), changes));
+        FaultSettings changedFaults = body.has("faults") ? merged(faults.settings(), body.get("faults")) : null;
+        LatencySettings changedLatency = body.has("latency") ? merged(faults.latency(), body.get("latency")) : null;
+        if (changedFaults != null) {
+            faults.update(changedFaults);
+        }
+        if (changedLatency != null) {
+            faults.update(changedLatency);
         }
         send(res);
     }
@@ -106,6 +112,35 @@ public final class AdminService implements HttpService {
         }
     }
 
+    /** The current latency targets with {@code changes} applied, or a 400 naming the bad field. */
+    private static LatencySettings merged(LatencySettings current, JsonNode changes) {
+        if (!changes.isObject()) {
+            throw RequestFields.wrongType("latency", "an object");
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("ttft_ms", current.ttftMs());
+        values.put("ttft_std_ms", current.ttftStdMs());
+        values.put("itl_ms", current.itlMs());
+        values.put("itl_std_ms", current.itlStdMs());
+        values.put("prefill_per_token_ms", current.prefillPerTokenMs());
+        values.put("load_factor", current.loadFactor());
+        RequestFields fields = new RequestFields(changes);
+        for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!values.containsKey(name)) {
+                throw ApiException.badRequest("latency." + name + " is not a latency setting; use " + values.keySet()
+                        + ".", "latency." + name);
+            }
+            Double value = field("latency." + name, () -> fields.number(name));
+            if (value == null || value < 0) {
+                throw ApiException.badRequest("latency." + name + " must be a non-negative number.", "latency." + name);
+            }
+            values.put(name, value);
+        }
+        return new LatencySettings(values.get("ttft_ms"), values.get("ttft_std_ms"), values.get("itl_ms"),
+                values.get("itl_std_ms"), values.get("prefill_per_token_ms"), values.get("load_factor"));
+    }
+
     private static <T> T field(String name, java.util.function.Supplier<T> read) {
         try {
             return read.get();
@@ -134,6 +169,15 @@ public final class AdminService implements HttpService {
         faultMap.put("model", current.model());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("faults", faultMap);
+        LatencySettings latency = faults.latency();
+        Map<String, Object> latencyMap = new LinkedHashMap<>();
+        latencyMap.put("ttft_ms", latency.ttftMs());
+        latencyMap.put("ttft_std_ms", latency.ttftStdMs());
+        latencyMap.put("itl_ms", latency.itlMs());
+        latencyMap.put("itl_std_ms", latency.itlStdMs());
+        latencyMap.put("prefill_per_token_ms", latency.prefillPerTokenMs());
+        latencyMap.put("load_factor", latency.loadFactor());
+        body.put("latency", latencyMap);
         body.put("deterministic", deterministic);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.write(body));

@@ -32,7 +32,8 @@ public final class FaultInjector {
     private final Consumer<String> counter;
     private final AtomicLong requests = new AtomicLong();
 
-    private final LatencySettings latency;
+    private final LatencySettings initialLatency;
+    private volatile LatencySettings latency;
     private final Runnable behindTarget;
 
     /**
@@ -46,13 +47,24 @@ public final class FaultInjector {
         this.initial = settings;
         this.settings = settings;
         this.counter = counter;
+        this.initialLatency = latency;
         this.latency = latency;
         this.behindTarget = behindTarget;
     }
 
     /** A shaper for a request that arrived at {@code arrivedAtNanos}, or null when shaping is off. */
     LatencyShaper shaper(long arrivedAtNanos, int promptTokens, int running) {
-        return latency.active() ? new LatencyShaper(latency, arrivedAtNanos, promptTokens, running) : null;
+        LatencySettings current = latency;
+        return current.active() ? new LatencyShaper(current, arrivedAtNanos, promptTokens, running) : null;
+    }
+
+    LatencySettings latency() {
+        return latency;
+    }
+
+    /** Replaces the latency targets (the admin API); requests already answering keep theirs. */
+    void update(LatencySettings changed) {
+        latency = changed;
     }
 
     /** Waits for a piece's turn under latency shaping, counting it when inference was behind. */
@@ -85,6 +97,7 @@ public final class FaultInjector {
     /** Back to the faults set at start. */
     void reset() {
         settings = initial;
+        latency = initialLatency;
         requests.set(0);
     }
 

@@ -1,6 +1,7 @@
 package io.inventiv.worker.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,9 +55,24 @@ class AdminIT {
         error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
                 "{\"faults\":{\"every_n\":\"3\"}}", "Authorization", AUTH), 400);
         assertEquals("faults.every_n", error.get("param").asText(), error.toString());
-        ErrorEnvelope.assertError(http.request("PUT", "/admin/config", "{\"latency\":{}}", "Authorization", AUTH), 400);
+        ErrorEnvelope.assertError(http.request("PUT", "/admin/config", "{\"tokens\":{}}", "Authorization", AUTH), 400);
+        error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
+                "{\"faults\":{\"every_n\":3},\"latency\":{\"itl_ms\":-1}}", "Authorization", AUTH), 400);
+        assertEquals("latency.itl_ms", error.get("param").asText(), error.toString());
         JsonNode now = config(http.request("GET", "/admin/config", null, "Authorization", AUTH));
         assertEquals(0, now.path("faults").path("every_n").asInt(), "nothing applied half-way: " + now);
+    }
+
+    @Test
+    void latencyTargetsChangeAtRunTime() throws Exception {
+        JsonNode changed = config(http.request("PUT", "/admin/config", "{\"latency\":{\"ttft_ms\":400}}",
+                "Authorization", AUTH));
+        assertEquals(400.0, changed.path("latency").path("ttft_ms").asDouble());
+        long start = System.nanoTime();
+        assertEquals(200, http.post("/v1/completions", WHOLE).statusCode());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        config(http.request("POST", "/admin/reset", null, "Authorization", AUTH));
+        assertTrue(millis >= 380, "the first token waited for its target: " + millis + " ms");
     }
 
     @Test
