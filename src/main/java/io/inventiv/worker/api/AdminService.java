@@ -117,13 +117,7 @@ public final class AdminService implements HttpService {
         if (!changes.isObject()) {
             throw RequestFields.wrongType("latency", "an object");
         }
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("ttft_ms", current.ttftMs());
-        values.put("ttft_std_ms", current.ttftStdMs());
-        values.put("itl_ms", current.itlMs());
-        values.put("itl_std_ms", current.itlStdMs());
-        values.put("prefill_per_token_ms", current.prefillPerTokenMs());
-        values.put("load_factor", current.loadFactor());
+        Map<String, Double> values = latencyFields(current);
         RequestFields fields = new RequestFields(changes);
         for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -139,6 +133,18 @@ public final class AdminService implements HttpService {
         }
         return new LatencySettings(values.get("ttft_ms"), values.get("ttft_std_ms"), values.get("itl_ms"),
                 values.get("itl_std_ms"), values.get("prefill_per_token_ms"), values.get("load_factor"));
+    }
+
+    /** The latency targets by their admin API names. */
+    private static Map<String, Double> latencyFields(LatencySettings latency) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("ttft_ms", latency.ttftMs());
+        values.put("ttft_std_ms", latency.ttftStdMs());
+        values.put("itl_ms", latency.itlMs());
+        values.put("itl_std_ms", latency.itlStdMs());
+        values.put("prefill_per_token_ms", latency.prefillPerTokenMs());
+        values.put("load_factor", latency.loadFactor());
+        return values;
     }
 
     private static <T> T field(String name, java.util.function.Supplier<T> read) {
@@ -169,15 +175,7 @@ public final class AdminService implements HttpService {
         faultMap.put("model", current.model());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("faults", faultMap);
-        LatencySettings latency = faults.latency();
-        Map<String, Object> latencyMap = new LinkedHashMap<>();
-        latencyMap.put("ttft_ms", latency.ttftMs());
-        latencyMap.put("ttft_std_ms", latency.ttftStdMs());
-        latencyMap.put("itl_ms", latency.itlMs());
-        latencyMap.put("itl_std_ms", latency.itlStdMs());
-        latencyMap.put("prefill_per_token_ms", latency.prefillPerTokenMs());
-        latencyMap.put("load_factor", latency.loadFactor());
-        body.put("latency", latencyMap);
+        body.put("latency", latencyFields(faults.latency()));
         body.put("deterministic", deterministic);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.write(body));
