@@ -159,7 +159,18 @@ final class BatchScheduler extends SlotScheduler {
     private void sampleRows() {
         for (BatchSlot slot : slots) {
             if (!slot.isFree() && slot.row >= 0) {
-                int token = context.sample(slot.sampler, slot.row);
+                int token;
+                try {
+                    token = context.sample(slot.sampler, slot.row);
+                } catch (RuntimeException e) {
+                    // This request's sampler failed (a grammar left no token): it ends, the others go on.
+                    LOG.log(Level.WARNING, "request " + slot.generation.requestId() + " could not sample", e);
+                    Generation generation = slot.generation;
+                    tokensInSlots.addAndGet(-generation.heldTokens());
+                    slot.release(System.nanoTime());
+                    queue.finish(generation, new GenerationEvent.Failed("sampling failed: " + e.getMessage()));
+                    continue;
+                }
                 Integer alternatives = slot.generation.sampling().logprobs();
                 if (alternatives != null) {
                     slot.generation.addLogprob(TokenLogprob.read(model, context, slot.row, token, alternatives));

@@ -143,6 +143,10 @@ public final class Engine {
 
     private void validate(SamplingRequest sampling) {
         SamplingDefaults.validate(sampling);
+        if (sampling.constraint() != null && sampling.ignoreEos()) {
+            throw EngineException.invalid("ignore_eos cannot be combined with structured outputs or a forced tool "
+                    + "call: once the grammar is complete, only an end token may follow.", "ignore_eos");
+        }
         if (sampling.constraint() != null) {
             backend.checkGrammar(sampling.constraint());
         }

@@ -103,6 +103,13 @@ class StructuredOutputsIT {
     }
 
     @Test
+    void ignoreEosWithAGrammarIsRefused() {
+        ObjectNode refused = chat("x", 1).put("ignore_eos", true).put("guided_regex", "[a-z]+");
+        JsonNode error = ErrorEnvelope.assertError(http.post("/v1/chat/completions", refused.toString()), 400);
+        assertEquals("ignore_eos", error.get("param").asText(), error.toString());
+    }
+
+    @Test
     void jsonObjectGivesAnObject() throws Exception {
         assumeTrue(NATIVE, "structured outputs need the native engine");
         ObjectNode body = chat("Any JSON.", 3);
