@@ -54,8 +54,10 @@ final class GenerationResponder {
         return stream(new SseStream(res, shape, usage, departure), generation, breaker, turn);
     }
 
-    /** Streams the generation's events as they come; null when it did not finish for its client. */
-    /** {@code turn}, when latency shaping is on, waits until the next piece is due. */
+    /**
+     * Streams the generation's events as they come; null when it did not finish for its client.
+     * {@code turn}, when latency shaping is on, waits until the next piece is due.
+     */
     static GenerationResult stream(SseStream stream, Generation generation, Breaker breaker, Runnable turn)
             throws InterruptedException {
         try {
