@@ -12,7 +12,7 @@ import io.inventiv.worker.api.CompletionsService;
 import io.inventiv.worker.api.GuardFilter;
 import io.inventiv.worker.api.AdminService;
 import io.inventiv.worker.api.EmbeddingsService;
-import io.inventiv.worker.api.FaultInjector;
+import io.inventiv.worker.api.TestControls;
 import io.inventiv.worker.api.HealthService;
 import io.inventiv.worker.api.ModelNames;
 import io.inventiv.worker.api.ModelsService;
@@ -243,7 +243,7 @@ public final class Server {
         ServingContext serving = new ServingContext(state,
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
-                Duration.ofSeconds(config.sendTimeoutSeconds()), new FaultInjector(config.adminApiKey(),
+                Duration.ofSeconds(config.sendTimeoutSeconds()), new TestControls(config.adminApiKey(),
                         config.faults(), metrics::recordFault, config.latency(), metrics::recordBehindLatencyTarget));
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
@@ -256,7 +256,7 @@ public final class Server {
                 .register(new CompletionsService(serving))
                 .register(new EmbeddingsService(serving, config.embeddings()))
                 .register(new TokenizeService(serving))
-                .register(new AdminService(serving.faults(), serving.bodies(), config.deterministic()))
+                .register(new AdminService(serving.controls(), serving.bodies(), config.deterministic()))
                 .any(ApiErrors::notFound);
     }
 

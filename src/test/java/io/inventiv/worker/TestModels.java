@@ -106,58 +106,51 @@ public final class TestModels {
 
     /** The settings an engine depends on: configurations that differ only in HTTP settings share one. */
     private static ServerConfig engineSettingsOf(ServerConfig c) {
-        return withHttpSettings(c, null, 30);
+        return copy(c, null, 30, c.embeddings(), c.deterministic(), null, FaultSettings.NONE, LatencySettings.NONE);
     }
 
     /** The same configuration with another send timeout (the stream's wait for a client that reads nothing). */
     public static ServerConfig withSendTimeout(ServerConfig c, int seconds) {
-        return withHttpSettings(c, c.apiKey(), seconds);
+        return copy(c, c.apiKey(), seconds, c.embeddings(), c.deterministic(), c.adminApiKey(), c.faults(), c.latency());
     }
 
     /** The same configuration with a bearer key required on the model routes. */
     public static ServerConfig withApiKey(ServerConfig c, String apiKey) {
-        return withHttpSettings(c, apiKey, c.sendTimeoutSeconds());
+        return copy(c, apiKey, c.sendTimeoutSeconds(), c.embeddings(), c.deterministic(), c.adminApiKey(), c.faults(),
+                c.latency());
     }
 
     /** The same configuration with /v1/embeddings switched off. */
     public static ServerConfig withoutEmbeddings(ServerConfig c) {
-        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), false, c.deterministic());
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), false, c.deterministic(), c.adminApiKey(), c.faults(),
+                c.latency());
     }
 
     /** The same configuration with the test controls unlocked by {@code key} and these start-up faults. */
     public static ServerConfig withFaults(ServerConfig c, String key, FaultSettings faults) {
-        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
-                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
-                c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(),
-                c.sendTimeoutSeconds(), c.logLevel(), c.engine(), c.nativeLibraryDir(), c.embeddings(), c.deterministic(),
-                key, faults, c.startupDelaySeconds(), c.latency());
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), c.deterministic(), key, faults, c.latency());
     }
 
     /** The same configuration with latency shaping. */
     public static ServerConfig withLatency(ServerConfig c, LatencySettings latency) {
-        return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
-                c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
-                c.strictModelName(), c.faultTokenDelayMillis(), c.apiKey(), c.drainTimeoutSeconds(),
-                c.sendTimeoutSeconds(), c.logLevel(), c.engine(), c.nativeLibraryDir(), c.embeddings(), c.deterministic(),
-                c.adminApiKey(), c.faults(), c.startupDelaySeconds(), latency);
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), c.deterministic(), c.adminApiKey(),
+                c.faults(), latency);
     }
 
     /** The same configuration in deterministic mode. */
     public static ServerConfig deterministic(ServerConfig c) {
-        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), true);
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), true, c.adminApiKey(), c.faults(),
+                c.latency());
     }
 
-    private static ServerConfig withHttpSettings(ServerConfig c, String apiKey, int sendTimeoutSeconds) {
-        return copy(c, apiKey, sendTimeoutSeconds, c.embeddings(), c.deterministic());
-    }
-
+    /** The one place a configuration is rebuilt with the settings tests vary. */
     private static ServerConfig copy(ServerConfig c, String apiKey, int sendTimeoutSeconds, boolean embeddings,
-            boolean deterministic) {
+            boolean deterministic, String adminKey, FaultSettings faults, LatencySettings latency) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
-                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, c.adminApiKey(), c.faults(),
-                c.startupDelaySeconds(), c.latency());
+                c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, adminKey, faults,
+                c.startupDelaySeconds(), latency);
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

@@ -25,12 +25,12 @@ import java.util.Set;
 public final class AdminService implements HttpService {
     private static final Set<String> FAULT_FIELDS = Set.of("error_rate", "error_statuses", "every_n", "model");
 
-    private final FaultInjector faults;
+    private final TestControls controls;
     private final RequestBodies bodies;
     private final boolean deterministic;
 
-    public AdminService(FaultInjector faults, RequestBodies bodies, boolean deterministic) {
-        this.faults = faults;
+    public AdminService(TestControls controls, RequestBodies bodies, boolean deterministic) {
+        this.controls = controls;
         this.bodies = bodies;
         this.deterministic = deterministic;
     }
@@ -59,20 +59,20 @@ public final class AdminService implements HttpService {
                         + "latency).", name);
             }
         }
-        FaultSettings changedFaults = body.has("faults") ? merged(faults.settings(), body.get("faults")) : null;
-        LatencySettings changedLatency = body.has("latency") ? merged(faults.latency(), body.get("latency")) : null;
+        FaultSettings changedFaults = body.has("faults") ? merged(controls.settings(), body.get("faults")) : null;
+        LatencySettings changedLatency = body.has("latency") ? merged(controls.latency(), body.get("latency")) : null;
         if (changedFaults != null) {
-            faults.update(changedFaults);
+            controls.update(changedFaults);
         }
         if (changedLatency != null) {
-            faults.update(changedLatency);
+            controls.update(changedLatency);
         }
         send(res);
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         authorize(req);
-        faults.reset();
+        controls.reset();
         send(res);
     }
 
@@ -156,18 +156,18 @@ public final class AdminService implements HttpService {
     }
 
     private void authorize(ServerRequest req) {
-        if (!faults.adminEnabled()) {
+        if (!controls.adminEnabled()) {
             throw ApiException.notFound("The admin API is off: set ADMIN_API_KEY to use it.", null);
         }
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        if (!header.startsWith("Bearer ") || !faults.isAdminKey(header.substring("Bearer ".length()).strip())) {
+        if (!header.startsWith("Bearer ") || !controls.isAdminKey(header.substring("Bearer ".length()).strip())) {
             throw new ApiException(Status.UNAUTHORIZED_401, "The admin API needs Authorization: Bearer <ADMIN_API_KEY>.",
                     null, null);
         }
     }
 
     private void send(ServerResponse res) {
-        FaultSettings current = faults.settings();
+        FaultSettings current = controls.settings();
         Map<String, Object> faultMap = new LinkedHashMap<>();
         faultMap.put("error_rate", current.errorRate());
         faultMap.put("error_statuses", current.statuses());
@@ -175,7 +175,7 @@ public final class AdminService implements HttpService {
         faultMap.put("model", current.model());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("faults", faultMap);
-        body.put("latency", latencyFields(faults.latency()));
+        body.put("latency", latencyFields(controls.latency()));
         body.put("deterministic", deterministic);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.write(body));

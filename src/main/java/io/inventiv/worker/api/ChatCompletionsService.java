@@ -36,7 +36,7 @@ public final class ChatCompletionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
-        InjectedFault fault = serving.faults().of(req, request.common().model());
+        InjectedFault fault = serving.controls().of(req, request.common().model());
         if (fault != null && fault.status() != null) {
             throw fault.error();
         }

@@ -32,7 +32,7 @@ public final class CompletionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         CompletionRequest request = CompletionRequest.from(serving.bodies().readObject(req));
-        InjectedFault fault = serving.faults().of(req, request.common().model());
+        InjectedFault fault = serving.controls().of(req, request.common().model());
         if (fault != null && fault.status() != null) {
             throw fault.error();
         }

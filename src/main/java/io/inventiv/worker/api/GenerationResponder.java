@@ -41,12 +41,12 @@ final class GenerationResponder {
         if (request.n() > 1) {
             return ChoicesResponder.respond(serving, res, requestId, prompt, shape, request, departure);
         }
-        LatencyShaper shaper = serving.faults().shaper(System.nanoTime(), prompt.length(), serving.engine().running());
+        LatencyShaper shaper = serving.controls().shaper(System.nanoTime(), prompt.length(), serving.engine().running());
         Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
         departure.attach(generation);
         Breaker breaker = fault == null || fault.abortAfter() == 0 ? null
                 : new Breaker(fault, generation, () -> serving.connections().close(socketId));
-        Runnable turn = shaper == null ? null : () -> serving.faults().awaitTurn(shaper);
+        Runnable turn = shaper == null ? null : () -> serving.controls().awaitTurn(shaper);
         if (!request.stream()) {
             return whole(res, generation, shape, departure, request.sampling().logprobs() != null, breaker, turn);
         }

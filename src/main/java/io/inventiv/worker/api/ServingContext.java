@@ -10,7 +10,7 @@ import java.time.Duration;
  * long a stream may wait for a client that reads nothing before its connection is closed.
  */
 public record ServingContext(ServerState state, ModelNames models, RequestBodies bodies, StreamUsage streamUsage,
-        ClientConnections connections, Duration sendTimeout, FaultInjector faults) {
+        ClientConnections connections, Duration sendTimeout, TestControls controls) {
     /** The loaded engine, or a 503 while loading or draining. */
     public Engine engine() {
         return state.engine();

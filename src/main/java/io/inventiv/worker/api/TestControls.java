@@ -15,14 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Decides whether a model request fails on purpose. Its {@code X-Fault} header is honoured only
+ * The test controls a model request meets: injected faults and latency shaping. Whether it fails
+ * on purpose: its {@code X-Fault} header is honoured only
  * when {@code ADMIN_API_KEY} is set and the header carries it ({@code key=...}, compared in
  * constant time): a proxy that forwards client headers must not let clients break their own
  * requests. Without one, the start-up {@link FaultSettings} apply (a rate, every Nth request, a
  * model alias). Every fault it hands out is counted and written in the request's access-log line.
  */
-public final class FaultInjector {
-    private static final System.Logger LOG = System.getLogger(FaultInjector.class.getName());
+public final class TestControls {
+    private static final System.Logger LOG = System.getLogger(TestControls.class.getName());
     private static final HeaderName HEADER = HeaderNames.create(InjectedFault.HEADER);
     private static final Pattern KEY = Pattern.compile("(?:^|[;,])\\s*key\\s*=\\s*([^;,]*)");
 
@@ -41,7 +42,7 @@ public final class FaultInjector {
      * {@code behindTarget} counts each piece of content that real inference made later than its
      * latency target.
      */
-    public FaultInjector(String adminKey, FaultSettings settings, Consumer<String> counter, LatencySettings latency,
+    public TestControls(String adminKey, FaultSettings settings, Consumer<String> counter, LatencySettings latency,
             Runnable behindTarget) {
         this.adminKey = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
         this.initial = settings;
