@@ -252,7 +252,8 @@ public final class Server {
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
                 Duration.ofSeconds(config.sendTimeoutSeconds()), new TestControls(config.adminApiKey(),
-                        config.faults(), metrics::recordFault, config.latency(), metrics::recordBehindLatencyTarget));
+                        config.faults(), config.latency(), new ControlMetricsFeed(metrics)));
+        metrics.watchStreamsBehindTarget(serving.controls()::streamsBehindTarget);
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))
