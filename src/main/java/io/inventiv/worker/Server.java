@@ -107,6 +107,7 @@ public final class Server {
     public static int serve(ServerConfig config) {
         Logging.configure(config.logLevel());
         ServerState state = new ServerState();
+        state.delayLoad(config.startupDelaySeconds());
         VllmMetrics metrics = new VllmMetrics(config.primaryModelName(), config.maxModelLen(), config.parallel());
         // The load runs while the listener starts: each is mostly one thread, so side by side
         // they share the cores (docs/DECISIONS.md, "Load and listen side by side").
