@@ -17,6 +17,8 @@ public final class ServerState {
     private final long startedAtNanos = System.nanoTime();
     /** When the model load begins: later than the start by STARTUP_DELAY_S. */
     private volatile long loadStartsAtNanos = startedAtNanos;
+    /** How much of the model file the load has read, 0 to 1; negative when the engine does not say. */
+    private volatile double loadProgress = -1;
     private volatile Phase phase = Phase.LOADING;
     private volatile Engine engine;
 
@@ -30,6 +32,11 @@ public final class ServerState {
     public void markReady(Engine loaded) {
         engine = loaded;
         phase = Phase.READY;
+    }
+
+    /** The native engine's load reports how much of the file it has read. */
+    public void loadProgress(double fraction) {
+        loadProgress = fraction;
     }
 
     /** The load waits {@code seconds} first (STARTUP_DELAY_S), which the 503s say meanwhile. */
@@ -91,6 +98,10 @@ public final class ServerState {
             return elapsed + String.format(Locale.ROOT, ": STARTUP_DELAY_S holds the load for %.1f s more. Retry later.",
                     (loadStartsAtNanos - now) / 1e9);
         }
-        return elapsed + ". Retry shortly.";
+        double progress = loadProgress;
+        String stage = progress < 0 ? ""
+                : progress < 1 ? String.format(Locale.ROOT, ": %.0f%% of the model file read", 100 * progress)
+                : ": the model file is read; the KV cache and compute buffers are being set up";
+        return elapsed + stage + ". Retry shortly.";
     }
 }
