@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.RequestFields;
+import io.inventiv.worker.config.ErrorKind;
 import io.inventiv.worker.config.FaultSettings;
 import io.inventiv.worker.config.LatencySettings;
 import java.util.ArrayList;
@@ -107,18 +108,8 @@ public final class AdminService implements HttpService {
         Double rate = field("faults.error_rate", () -> fields.number("error_rate"));
         Integer everyNth = field("faults.every_n", () -> fields.integer("every_n"));
         String model = changes.has("model") ? field("faults.model", () -> fields.string("model")) : current.model();
-        List<Integer> statuses = current.statuses();
-        JsonNode list = changes.get("error_statuses");
-        if (list != null) {
-            statuses = new ArrayList<>();
-            int[] values = list.isArray() ? RequestFields.intArray(list) : null;
-            if (values == null) {
-                throw RequestFields.wrongType("faults.error_statuses", "a list of statuses");
-            }
-            for (int value : values) {
-                statuses.add(value);
-            }
-        }
+        List<ErrorKind> errors = changes.has("error_statuses") ? errors(changes.get("error_statuses"))
+                : current.errors();
         if (rate != null && !(rate >= 0 && rate <= 1)) {
             throw ApiException.badRequest("faults.error_rate must be from 0 to 1, got " + rate + ".",
                     "faults.error_rate");
@@ -128,11 +119,30 @@ public final class AdminService implements HttpService {
                     "faults.every_n");
         }
         try {
-            return new FaultSettings(rate == null ? current.errorRate() : rate, statuses,
+            return new FaultSettings(rate == null ? current.errorRate() : rate, errors,
                     everyNth == null ? current.everyNth() : everyNth, model);
-        } catch (IllegalArgumentException e) { // the statuses: the only check left to the settings
+        } catch (IllegalArgumentException e) { // an empty list: the only check left to the settings
             throw ApiException.badRequest(e.getMessage(), "faults.error_statuses");
         }
+    }
+
+    /** A list of statuses (numbers) and named kinds (strings), or a 400 naming the bad item. */
+    private static List<ErrorKind> errors(JsonNode list) {
+        if (!list.isArray()) {
+            throw RequestFields.wrongType("faults.error_statuses", "a list of statuses and error kinds");
+        }
+        List<ErrorKind> errors = new ArrayList<>();
+        for (JsonNode item : list) {
+            if (!item.isTextual() && !item.canConvertToExactIntegral()) {
+                throw RequestFields.wrongType("faults.error_statuses", "a list of statuses and error kinds");
+            }
+            try {
+                errors.add(ErrorKind.parse(item.asText()));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("faults.error_statuses: " + e.getMessage(), "faults.error_statuses");
+            }
+        }
+        return errors;
     }
 
     /** The current latency targets with {@code changes} applied, or a 400 naming the bad field. */

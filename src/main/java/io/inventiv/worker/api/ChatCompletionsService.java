@@ -37,8 +37,8 @@ public final class ChatCompletionsService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
         InjectedFault fault = serving.controls().of(req, request.common().model());
-        if (fault != null && fault.status() != null) {
-            throw fault.error();
+        if (fault != null && fault.error() != null) {
+            throw fault.answer();
         }
         String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = serving.engine().prepareChat(request.messages(),

@@ -1,6 +1,7 @@
 package io.inventiv.worker.api;
 
 import io.helidon.http.Status;
+import io.inventiv.worker.config.ErrorKind;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,14 +11,14 @@ import java.util.Map;
  * {@code abort-after=5; mode=drop} or {@code hang=10}, each also carrying {@code key=<ADMIN_API_KEY>}.
  *
  * @param type       the fault's name, for metrics and the access log
- * @param status     an error answered instead of the request, or null
+ * @param error      an error answered instead of the request, or null
  * @param abortAfter after how many content pieces the response breaks (0 = never)
  * @param mode       how it breaks: {@code error} (an error frame, then [DONE]), {@code drop} (the
  *                   connection closes without [DONE]) or {@code stall} (no bytes for {@code seconds})
  * @param seconds    how long a stall or a hang lasts
  * @param hang       wait {@code seconds} before the first byte, then answer normally
  */
-public record InjectedFault(String type, Status status, int abortAfter, String mode, int seconds, boolean hang) {
+public record InjectedFault(String type, ErrorKind error, int abortAfter, String mode, int seconds, boolean hang) {
     public static final String HEADER = "X-Fault";
     /** The longest stall or hang a header may ask for. */
     public static final int MAX_SECONDS = 600;
@@ -37,7 +38,11 @@ public record InjectedFault(String type, Status status, int abortAfter, String m
         }
         fields.remove("key");
         if (fields.containsKey("status")) {
-            return status(integer(fields, "status", 400, 599));
+            try {
+                return error(ErrorKind.parse(fields.get("status")));
+            } catch (IllegalArgumentException e) {
+                throw invalid("status: " + e.getMessage());
+            }
         }
         if (fields.containsKey("hang")) {
             return new InjectedFault("hang", null, 0, null, integer(fields, "hang", 1, MAX_SECONDS), true);
@@ -55,20 +60,32 @@ public record InjectedFault(String type, Status status, int abortAfter, String m
     }
 
     /** An error answered instead of the request. */
-    static InjectedFault status(int code) {
-        return new InjectedFault("status_" + code, Status.create(code), 0, null, 0, false);
+    static InjectedFault error(ErrorKind kind) {
+        return new InjectedFault(kind.type(), kind, 0, null, 0, false);
     }
 
-    /** The error this fault answers with, in vLLM's envelope. */
-    ApiException error() {
-        String message = switch (status.code()) {
-            case 429 -> "Rate limit reached (injected fault).";
-            case 401 -> "Incorrect API key provided (injected fault).";
-            case 404 -> "The model does not exist (injected fault).";
-            case 503 -> "The server is overloaded or not ready yet (injected fault).";
-            default -> "Injected fault: status " + status.code() + ".";
+    /** The error this fault answers with, in vLLM's envelope, worded as vLLM words that error. */
+    ApiException answer() {
+        String message = switch (error.name()) {
+            case "context_length" -> "This model's maximum context length was exceeded: please reduce the length of "
+                    + "the messages or completion (injected fault).";
+            case "invalid_request" -> "Invalid request: a field has a value the server does not accept (injected fault).";
+            case "model_not_found" -> "The model does not exist (injected fault).";
+            default -> switch (error.status()) {
+                case 429 -> "Rate limit reached (injected fault).";
+                case 401 -> "Incorrect API key provided (injected fault).";
+                case 404 -> "The model does not exist (injected fault).";
+                case 503 -> "The server is overloaded or not ready yet (injected fault).";
+                default -> "Injected fault: status " + error.status() + ".";
+            };
         };
-        return new ApiException(status, message, null, status.code() == 429 || status.code() == 503 ? 1 : null);
+        String param = switch (error.name()) {
+            case "context_length" -> "messages";
+            case "model_not_found" -> "model";
+            default -> null;
+        };
+        Status status = Status.create(error.status());
+        return new ApiException(status, message, param, error.status() == 429 || error.status() == 503 ? 1 : null);
     }
 
     private static int integer(Map<String, String> fields, String name, int min, int max) {

@@ -5,6 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import io.inventiv.worker.config.ErrorKind;
 import io.inventiv.worker.config.FaultSettings;
 import io.inventiv.worker.config.LatencySettings;
 import java.util.LinkedHashMap;
@@ -121,7 +122,7 @@ public final class TestControls {
         FaultSettings current = settings;
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("error_rate", current.errorRate());
-        fields.put("error_statuses", current.statuses());
+        fields.put("error_statuses", current.errors().stream().map(ErrorKind::json).toList());
         fields.put("every_n", current.everyNth());
         fields.put("model", current.model());
         return fields;
@@ -163,8 +164,8 @@ public final class TestControls {
                     || settings.everyNth() > 0 && requests.incrementAndGet() % settings.everyNth() == 0
                     || settings.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < settings.errorRate();
             if (fails) {
-                List<Integer> statuses = settings.statuses();
-                fault = InjectedFault.status(statuses.get(ThreadLocalRandom.current().nextInt(statuses.size())));
+                List<ErrorKind> errors = settings.errors();
+                fault = InjectedFault.error(errors.get(ThreadLocalRandom.current().nextInt(errors.size())));
             }
         }
         if (fault != null) {

@@ -124,7 +124,8 @@ public final class ServeCommand implements Callable<Integer> {
     private double faultErrorRate;
 
     @Option(names = "--fault-error-statuses", paramLabel = "LIST", defaultValue = "${env:FAULT_ERROR_STATUSES:-429,503}",
-            description = "The statuses injected errors take, chosen at random, e.g. 429,503,500,401,404,400 "
+            description = "What injected errors are, chosen at random: statuses (e.g. 429,503,500) or named kinds (rate_limit, "
+                    + "invalid_api_key, context_length, server_error, invalid_request, model_not_found) "
                     + "(env FAULT_ERROR_STATUSES, default ${DEFAULT-VALUE}).")
     private String faultErrorStatuses;
 
@@ -218,7 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
                     nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings,
                     flag("DETERMINISTIC", deterministic), adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey,
-                    new FaultSettings(faultErrorRate, FaultSettings.statuses(faultErrorStatuses), faultEveryN, faultModel),
+                    new FaultSettings(faultErrorRate, FaultSettings.errors(faultErrorStatuses), faultEveryN, faultModel),
                     startupDelaySeconds, new LatencySettings(latencyTtftMs, latencyTtftStdMs, latencyItlMs,
                             latencyItlStdMs, latencyPrefillPerTokenMs, latencyLoadFactor),
                     flag("VLLM_SERVER_DEV_MODE", devMode));

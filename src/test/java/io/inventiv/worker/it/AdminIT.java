@@ -43,6 +43,10 @@ class AdminIT {
                 "{\"faults\":{\"error_rate\":1.0,\"error_statuses\":[429]}}", "Authorization", AUTH));
         assertEquals(1.0, changed.path("faults").path("error_rate").asDouble());
         ErrorEnvelope.assertError(http.post("/v1/completions", WHOLE), 429);
+        changed = config(http.request("PUT", "/admin/config",
+                "{\"faults\":{\"error_statuses\":[\"model_not_found\"]}}", "Authorization", AUTH));
+        assertEquals("[\"model_not_found\"]", changed.path("faults").path("error_statuses").toString());
+        assertEquals("model", ErrorEnvelope.assertError(http.post("/v1/completions", WHOLE), 404).get("param").asText());
         config(http.request("POST", "/admin/reset", null, "Authorization", AUTH));
         assertEquals(200, http.post("/v1/completions", WHOLE).statusCode());
     }
@@ -56,6 +60,9 @@ class AdminIT {
                 "{\"faults\":{\"every_n\":\"3\"}}", "Authorization", AUTH), 400);
         assertEquals("faults.every_n", error.get("param").asText(), error.toString());
         ErrorEnvelope.assertError(http.request("PUT", "/admin/config", "{\"tokens\":{}}", "Authorization", AUTH), 400);
+        error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
+                "{\"faults\":{\"error_statuses\":[429,\"teapot\"]}}", "Authorization", AUTH), 400);
+        assertEquals("faults.error_statuses", error.get("param").asText(), error.toString());
         error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
                 "{\"faults\":{\"every_n\":3},\"latency\":{\"itl_ms\":-1}}", "Authorization", AUTH), 400);
         assertEquals("latency.itl_ms", error.get("param").asText(), error.toString());

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @ServerTest
 class FaultsIT {
     static final ServerConfig CONFIG = TestModels.withFaults(TestModels.config(TestModels.tinyQwen(), 2, 8), "s3cret",
-            new FaultSettings(0, List.of(503), 0, "broken-alias"));
+            new FaultSettings(0, FaultSettings.errors("503"), 0, "broken-alias"));
     private static final String STREAM = "{\"prompt\":\"Once upon a time\",\"max_tokens\":12,\"ignore_eos\":true,"
             + "\"stream\":true}";
     private static final String WHOLE = "{\"prompt\":\"Once upon a time\",\"max_tokens\":12,\"ignore_eos\":true}";
@@ -48,6 +48,27 @@ class FaultsIT {
         assertEquals("1", response.headers().firstValue("Retry-After").orElse(""));
         assertEquals(before + 1, faults("status_429"));
         ErrorEnvelope.assertError(http.postWithHeaders("/v1/completions", WHOLE, "X-Fault", "key=s3cret; status=503"), 503);
+    }
+
+    @Test
+    void theNamedKindsAnswerAsVllmWould() {
+        String[][] kinds = {{"rate_limit", "429", "RateLimitError", "null"},
+            {"invalid_api_key", "401", "AuthenticationError", "null"},
+            {"context_length", "400", "BadRequestError", "messages"},
+            {"server_error", "503", "ServiceUnavailableError", "null"},
+            {"invalid_request", "400", "BadRequestError", "null"},
+            {"model_not_found", "404", "NotFoundError", "model"}};
+        for (String[] kind : kinds) {
+            double before = faults(kind[0]);
+            JsonNode error = ErrorEnvelope.assertError(http.postWithHeaders("/v1/chat/completions",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "X-Fault",
+                    "key=s3cret; status=" + kind[0]), Integer.parseInt(kind[1]));
+            assertEquals(kind[2], error.get("type").asText(), kind[0]);
+            assertEquals(kind[3], error.get("param").asText(), kind[0]);
+            assertEquals(before + 1, faults(kind[0]), kind[0] + " counted by its name");
+        }
+        ErrorEnvelope.assertError(http.postWithHeaders("/v1/completions", WHOLE, "X-Fault",
+                "key=s3cret; status=teapot"), 400);
     }
 
     @Test
