@@ -19,6 +19,8 @@ import io.inventiv.worker.api.ModelsService;
 import io.inventiv.worker.api.RequestBodies;
 import io.inventiv.worker.api.ServerState;
 import io.inventiv.worker.api.ServingContext;
+import io.inventiv.worker.api.SleepService;
+import io.inventiv.worker.api.StatusService;
 import io.inventiv.worker.api.SlowClientGuard;
 import io.inventiv.worker.api.TokenizeService;
 import io.inventiv.worker.logging.Logging;
@@ -38,6 +40,7 @@ import io.inventiv.worker.engine.ModelFacts;
 import io.inventiv.worker.engine.binding.NativeLibraryFolder;
 import io.inventiv.worker.engine.ModelLoadException;
 import io.inventiv.worker.engine.binding.NativeLoadProbe;
+import io.inventiv.worker.metrics.LiveFigures;
 import io.inventiv.worker.metrics.MetricsService;
 import io.inventiv.worker.metrics.VllmMetrics;
 import java.io.IOException;
@@ -67,6 +70,7 @@ public final class Server {
     private final ClientConnections connections;
     private final GpuOffload gpu;
     private final EngineChoice engine;
+    private final SleepMode sleep;
 
     /** The collaborators every route reads; tests build one around a shared engine. */
     public Server(ServerConfig config, ServerState state, VllmMetrics metrics, AccessLogFilter accessLog,
@@ -79,6 +83,9 @@ public final class Server {
         this.connections = connections;
         // The native engine offloads to whatever device llama.cpp finds; this is the binding's reading.
         this.gpu = engine.isNative() ? new GpuOffload(GpuOffload.NONE, 0, false) : GpuOffload.resolve(config.gpuLayers());
+        this.sleep = new SleepMode(state, () -> loadEngine(config, engine, gpu, metrics), config.drainTimeoutSeconds(),
+                metrics::sleepLevel);
+        sleep.onLoaded(metrics::bind);
     }
 
     /** Where and how the server listens. */
@@ -161,6 +168,7 @@ public final class Server {
         }
         metrics.bind(engine);
         shutdown.engineLoaded(engine);
+        wiring.sleep.onLoaded(shutdown::engineLoaded);
         state.markReady(engine);
         System.out.printf("model loaded in %d ms; serving %s%n", (System.nanoTime() - loadStart) / 1_000_000,
                 config.servedModelNames());
@@ -256,8 +264,13 @@ public final class Server {
                 .register(new CompletionsService(serving))
                 .register(new EmbeddingsService(serving, config.embeddings()))
                 .register(new TokenizeService(serving))
-                .register(new AdminService(serving.controls(), serving.bodies(), config.deterministic()))
-                .any(ApiErrors::notFound);
+                .register(new AdminService(serving.controls(), serving.bodies(), state, config.deterministic()));
+        routing.register(new StatusService(state, config, versionFacts(), serving.controls(),
+                () -> LiveFigures.of(metrics)));
+        if (config.devMode()) {
+            routing.register(new SleepService(sleep));
+        }
+        routing.any(ApiErrors::notFound);
     }
 
     /** What /version says of the engine; known before the model loads. */

@@ -77,7 +77,7 @@ public final class TestModels {
             long tokenDelayMillis) {
         return new ServerConfig(model, List.of(MODEL_NAME, "alias"), maxModelLen, 2, parallel, 0, 5, "127.0.0.1", 0,
                 256, maxQueue, StreamUsage.ALWAYS, strict, tokenDelayMillis, null, 5, 30, "info", ENGINE, null, true, false, null,
-                FaultSettings.NONE, 0, LatencySettings.NONE);
+                FaultSettings.NONE, 0, LatencySettings.NONE, false);
     }
 
     /** A loaded engine with its own metrics and server state, as {@code Server.serve} builds them. */
@@ -137,6 +137,15 @@ public final class TestModels {
                 c.faults(), latency);
     }
 
+    /**
+     * The same configuration with vLLM's dev-mode sleep endpoints. Its engine is its own: a sleep
+     * frees it, so no other test may share it.
+     */
+    public static ServerConfig withDevMode(ServerConfig c) {
+        return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), c.deterministic(), c.adminApiKey(),
+                c.faults(), c.latency(), true);
+    }
+
     /** The same configuration in deterministic mode. */
     public static ServerConfig deterministic(ServerConfig c) {
         return copy(c, c.apiKey(), c.sendTimeoutSeconds(), c.embeddings(), true, c.adminApiKey(), c.faults(),
@@ -146,11 +155,16 @@ public final class TestModels {
     /** The one place a configuration is rebuilt with the settings tests vary. */
     private static ServerConfig copy(ServerConfig c, String apiKey, int sendTimeoutSeconds, boolean embeddings,
             boolean deterministic, String adminKey, FaultSettings faults, LatencySettings latency) {
+        return copy(c, apiKey, sendTimeoutSeconds, embeddings, deterministic, adminKey, faults, latency, c.devMode());
+    }
+
+    private static ServerConfig copy(ServerConfig c, String apiKey, int sendTimeoutSeconds, boolean embeddings,
+            boolean deterministic, String adminKey, FaultSettings faults, LatencySettings latency, boolean devMode) {
         return new ServerConfig(c.modelPath(), c.servedModelNames(), c.maxModelLen(), c.threads(), c.parallel(),
                 c.gpuLayers(), c.llamaNice(), c.host(), c.port(), c.defaultMaxTokens(), c.maxQueue(), c.streamUsage(),
                 c.strictModelName(), c.faultTokenDelayMillis(), apiKey, c.drainTimeoutSeconds(), sendTimeoutSeconds,
                 c.logLevel(), c.engine(), c.nativeLibraryDir(), embeddings, deterministic, adminKey, faults,
-                c.startupDelaySeconds(), latency);
+                c.startupDelaySeconds(), latency, devMode);
     }
 
     /** Registers the real routes of {@code Server} for this configuration. */

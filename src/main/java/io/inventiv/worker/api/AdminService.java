@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The admin API: {@code GET} and {@code PUT /admin/config}, {@code POST /admin/reset}. Off (404)
+ * The admin API: {@code GET} and {@code PUT /admin/config} (faults, latency targets,
+ * deterministic mode), {@code POST /admin/reset}. Off (404)
  * unless {@code ADMIN_API_KEY} is set; every call needs {@code Authorization: Bearer <admin key>}.
  * A {@code PUT} is checked whole before anything is applied: a bad field is a 400 naming it.
  */
@@ -27,12 +28,15 @@ public final class AdminService implements HttpService {
 
     private final TestControls controls;
     private final RequestBodies bodies;
-    private final boolean deterministic;
+    private final ServerState state;
+    private final boolean initialDeterministic;
 
-    public AdminService(TestControls controls, RequestBodies bodies, boolean deterministic) {
+    /** {@code deterministic}: the mode at start, which a reset restores. */
+    public AdminService(TestControls controls, RequestBodies bodies, ServerState state, boolean deterministic) {
         this.controls = controls;
         this.bodies = bodies;
-        this.deterministic = deterministic;
+        this.state = state;
+        this.initialDeterministic = deterministic;
     }
 
     @Override
@@ -54,13 +58,21 @@ public final class AdminService implements HttpService {
         JsonNode body = bodies.readObject(req);
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals("faults") && !name.equals("latency")) {
+            if (!name.equals("faults") && !name.equals("latency") && !name.equals("deterministic")) {
                 throw ApiException.badRequest("'" + name + "' is not a setting the admin API changes (faults, "
-                        + "latency).", name);
+                        + "latency, deterministic).", name);
             }
         }
         FaultSettings changedFaults = body.has("faults") ? merged(controls.settings(), body.get("faults")) : null;
         LatencySettings changedLatency = body.has("latency") ? merged(controls.latency(), body.get("latency")) : null;
+        Boolean deterministic = body.has("deterministic") ? new RequestFields(body).bool("deterministic", false) : null;
+        if (Boolean.TRUE.equals(deterministic) && !state.engine().canRunDeterministic()) {
+            throw ApiException.badRequest("deterministic needs ENGINE=native: the binding batches requests inside "
+                    + "llama.cpp, where their numerics depend on each other.", "deterministic");
+        }
+        if (deterministic != null) {
+            state.engine().deterministic(deterministic);
+        }
         if (changedFaults != null) {
             controls.update(changedFaults);
         }
@@ -73,6 +85,9 @@ public final class AdminService implements HttpService {
     private void reset(ServerRequest req, ServerResponse res) {
         authorize(req);
         controls.reset();
+        if (state.phase() == ServerState.Phase.READY) {
+            state.engine().deterministic(initialDeterministic);
+        }
         send(res);
     }
 
@@ -117,7 +132,7 @@ public final class AdminService implements HttpService {
         if (!changes.isObject()) {
             throw RequestFields.wrongType("latency", "an object");
         }
-        Map<String, Double> values = latencyFields(current);
+        Map<String, Double> values = TestControls.latencyFields(current);
         RequestFields fields = new RequestFields(changes);
         for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -133,18 +148,6 @@ public final class AdminService implements HttpService {
         }
         return new LatencySettings(values.get("ttft_ms"), values.get("ttft_std_ms"), values.get("itl_ms"),
                 values.get("itl_std_ms"), values.get("prefill_per_token_ms"), values.get("load_factor"));
-    }
-
-    /** The latency targets by their admin API names. */
-    private static Map<String, Double> latencyFields(LatencySettings latency) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("ttft_ms", latency.ttftMs());
-        values.put("ttft_std_ms", latency.ttftStdMs());
-        values.put("itl_ms", latency.itlMs());
-        values.put("itl_std_ms", latency.itlStdMs());
-        values.put("prefill_per_token_ms", latency.prefillPerTokenMs());
-        values.put("load_factor", latency.loadFactor());
-        return values;
     }
 
     private static <T> T field(String name, java.util.function.Supplier<T> read) {
@@ -167,17 +170,16 @@ public final class AdminService implements HttpService {
     }
 
     private void send(ServerResponse res) {
-        FaultSettings current = controls.settings();
-        Map<String, Object> faultMap = new LinkedHashMap<>();
-        faultMap.put("error_rate", current.errorRate());
-        faultMap.put("error_statuses", current.statuses());
-        faultMap.put("every_n", current.everyNth());
-        faultMap.put("model", current.model());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("faults", faultMap);
-        body.put("latency", latencyFields(controls.latency()));
-        body.put("deterministic", deterministic);
+        body.put("faults", controls.faultFields());
+        body.put("latency", TestControls.latencyFields(controls.latency()));
+        body.put("deterministic", deterministic());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.write(body));
+    }
+
+    /** The engine's mode once it serves; the configured one before. */
+    private boolean deterministic() {
+        return state.phase() == ServerState.Phase.READY ? state.engine().deterministic() : initialDeterministic;
     }
 }

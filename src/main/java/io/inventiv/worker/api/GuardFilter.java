@@ -11,7 +11,8 @@ import java.security.MessageDigest;
 
 /**
  * What a request must pass before any handler runs: the API key on the model routes (as vLLM:
- * /v1/*, /tokenize, /detokenize; health, version and metrics stay open), then readiness.
+ * /v1/*, /tokenize, /detokenize; health, version and metrics stay open) and on the sleep
+ * endpoints, then readiness.
  */
 public final class GuardFilter implements Filter {
     private final ServerState state;
@@ -28,13 +29,17 @@ public final class GuardFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
         boolean modelRoute = path.startsWith("/v1/") || path.equals("/tokenize") || path.equals("/detokenize");
-        if (modelRoute && expectedAuthorization != null && !authorized(req)) {
+        // The dev-mode endpoints free and load the model: keyed too, but open in every phase.
+        boolean sleepRoute = path.equals("/sleep") || path.equals("/wake_up") || path.equals("/is_sleeping");
+        if ((modelRoute || sleepRoute) && expectedAuthorization != null && !authorized(req)) {
             ApiErrors.send(res, new ApiException(Status.UNAUTHORIZED_401,
                     "Invalid or missing API key: send 'Authorization: Bearer <key>'.", null, null));
             return;
         }
         boolean gated = modelRoute || path.equals("/health") || path.equals("/ping");
-        if (gated && state.phase() != ServerState.Phase.READY) {
+        // As in vLLM, a sleeping server still lists its models: they need no weights.
+        boolean listsWhileAsleep = path.equals("/v1/models") && state.phase() == ServerState.Phase.SLEEPING;
+        if (gated && state.phase() != ServerState.Phase.READY && !listsWhileAsleep) {
             ApiErrors.send(res, state.notServing());
             return;
         }

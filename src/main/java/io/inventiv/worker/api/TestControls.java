@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import io.inventiv.worker.config.FaultSettings;
 import io.inventiv.worker.config.LatencySettings;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -88,6 +90,29 @@ public final class TestControls {
 
     FaultSettings settings() {
         return settings;
+    }
+
+    /** The faults that apply without a header, by their admin API names. */
+    Map<String, Object> faultFields() {
+        FaultSettings current = settings;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("error_rate", current.errorRate());
+        fields.put("error_statuses", current.statuses());
+        fields.put("every_n", current.everyNth());
+        fields.put("model", current.model());
+        return fields;
+    }
+
+    /** Latency targets by their admin API names. */
+    static Map<String, Double> latencyFields(LatencySettings latency) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("ttft_ms", latency.ttftMs());
+        values.put("ttft_std_ms", latency.ttftStdMs());
+        values.put("itl_ms", latency.itlMs());
+        values.put("itl_std_ms", latency.itlStdMs());
+        values.put("prefill_per_token_ms", latency.prefillPerTokenMs());
+        values.put("load_factor", latency.loadFactor());
+        return values;
     }
 
     /** Replaces the faults that apply without a header (the admin API). */

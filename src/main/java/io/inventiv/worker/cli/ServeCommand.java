@@ -178,6 +178,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(env DETERMINISTIC, 1 or true; default ${DEFAULT-VALUE}; needs the native engine).")
     private String deterministic;
 
+    @Option(names = "--dev-mode", paramLabel = "true|false", defaultValue = "${env:VLLM_SERVER_DEV_MODE:-false}",
+            arity = "1", description = "vLLM's dev-mode endpoints: POST /sleep frees the model and the KV cache, POST "
+                    + "/wake_up loads them again, GET /is_sleeping (env VLLM_SERVER_DEV_MODE, 1 or true; default "
+                    + "${DEFAULT-VALUE}; sleep needs the native engine).")
+    private String devMode;
+
     @Option(names = "--llama-lib-path", paramLabel = "DIR", defaultValue = "${env:LLAMA_LIB_PATH:-}",
             description = "Folder of a custom libjllama.so, e.g. the CUDA build of native/ (env LLAMA_LIB_PATH; "
                     + "default: the library bundled with the binding).")
@@ -214,7 +220,8 @@ public final class ServeCommand implements Callable<Integer> {
                     flag("DETERMINISTIC", deterministic), adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey,
                     new FaultSettings(faultErrorRate, FaultSettings.statuses(faultErrorStatuses), faultEveryN, faultModel),
                     startupDelaySeconds, new LatencySettings(latencyTtftMs, latencyTtftStdMs, latencyItlMs,
-                            latencyItlStdMs, latencyPrefillPerTokenMs, latencyLoadFactor));
+                            latencyItlStdMs, latencyPrefillPerTokenMs, latencyLoadFactor),
+                    flag("VLLM_SERVER_DEV_MODE", devMode));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -38,6 +38,7 @@ import java.util.List;
  * @param faults            faults injected at random, every Nth request or by model alias
  * @param startupDelaySeconds how long the server waits before it loads the model (readiness stays 503)
  * @param latency           latency shaping of the pieces of content (targets for TTFT and inter-token latency)
+ * @param devMode           vLLM's dev-mode endpoints: /sleep, /wake_up and /is_sleeping
  */
 public record ServerConfig(
         Path modelPath,
@@ -65,7 +66,8 @@ public record ServerConfig(
         String adminApiKey,
         FaultSettings faults,
         int startupDelaySeconds,
-        LatencySettings latency) {
+        LatencySettings latency,
+        boolean devMode) {
 
     /** N_GPU_LAYERS=auto. */
     public static final int GPU_LAYERS_AUTO = -1;

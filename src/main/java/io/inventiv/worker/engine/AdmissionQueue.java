@@ -23,6 +23,8 @@ final class AdmissionQueue {
     private final Deque<Generation> waiting = new ArrayDeque<>();
     private int running;
     private boolean admitting = true;
+    /** Set once the engine closes: the slots' threads leave their loops. */
+    private boolean stopped;
 
     AdmissionQueue(int parallel, int maxQueue, EngineListener listener) {
         this.parallel = parallel;
@@ -69,12 +71,15 @@ final class AdmissionQueue {
         }
     }
 
-    /** The next waiting generation, now counted as running; blocks while none waits. */
+    /** The next waiting generation, now counted as running; blocks while none waits; null once stopped. */
     Generation take() {
         lock.lock();
         try {
-            while (waiting.isEmpty()) {
+            while (waiting.isEmpty() && !stopped) {
                 workAvailable.awaitUninterruptibly();
+            }
+            if (waiting.isEmpty()) {
+                return null;
             }
             running++;
             return waiting.pollFirst();
@@ -97,12 +102,37 @@ final class AdmissionQueue {
         }
     }
 
-    /** Blocks until a generation waits. */
-    void awaitWork() {
+    /** Blocks until a generation waits; false once stopped. */
+    boolean awaitWork() {
         lock.lock();
         try {
-            while (waiting.isEmpty()) {
+            while (waiting.isEmpty() && !stopped) {
                 workAvailable.awaitUninterruptibly();
+            }
+            return !stopped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the slots' threads for good; called after a drain, when nothing waits or runs. */
+    void stop() {
+        lock.lock();
+        try {
+            admitting = false;
+            stopped = true;
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Admits again after a drain that was given up (a sleep that did not happen). */
+    void resumeAdmitting() {
+        lock.lock();
+        try {
+            if (!stopped) {
+                admitting = true;
             }
         } finally {
             lock.unlock();

@@ -27,13 +27,14 @@ final class BatchScheduler extends SlotScheduler {
     private final long tokenDelayMillis;
     private final int[] endOfGeneration;
     private final int[] unsafeUtf8;
-    private final boolean deterministic;
     private final SlotAdmission admission;
+    private final Thread loop;
     /** Tokens held in slots by live generations: prompt plus output so far. */
     private final AtomicLong tokensInSlots = new AtomicLong();
 
     BatchScheduler(NativeModel model, NativeContext context, EngineSettings settings, EngineListener listener) {
-        super(new AdmissionQueue(settings.parallel(), settings.maxQueue(), listener));
+        super(new AdmissionQueue(settings.parallel(), settings.maxQueue(), listener), settings.parallel(),
+                settings.deterministic());
         this.model = model;
         this.context = context;
         this.listener = listener;
@@ -44,11 +45,23 @@ final class BatchScheduler extends SlotScheduler {
         this.prefill = new PrefillBudget(context.capacity());
         this.penaltyWindow = settings.maxModelLen();
         this.tokenDelayMillis = settings.tokenDelayMillis();
-        this.deterministic = settings.deterministic();
-        this.admission = new SlotAdmission(slots, context, deterministic, this::start);
+        this.admission = new SlotAdmission(slots, context, this::deterministic, this::start);
         this.endOfGeneration = model.endOfGenerationTokens();
         this.unsafeUtf8 = model.unsafeUtf8Tokens();
-        Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
+        this.loop = Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
+    }
+
+    @Override
+    boolean supportsDeterministic() {
+        return true;
+    }
+
+    /** Ends the decode loop (the engine has drained), then frees the KV cache. */
+    @Override
+    void stop() throws InterruptedException {
+        queue.stop();
+        loop.join();
+        context.close();
     }
 
     @Override
@@ -59,8 +72,8 @@ final class BatchScheduler extends SlotScheduler {
     private void loop() {
         while (true) {
             try {
-                if (!step()) {
-                    queue.awaitWork();
+                if (!step() && !queue.awaitWork()) {
+                    return;
                 }
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "the decode step failed; ending the requests in it", e);
@@ -225,6 +238,7 @@ final class BatchScheduler extends SlotScheduler {
             return;
         }
         slot.start(generation, sampler, reused, now);
+        occupy(slot.sequence, generation);
         listener.onStarted(generation, now);
         listener.onPromptCache(generation, generation.promptTokens(), reused);
         tokensInSlots.addAndGet(generation.promptTokens());
@@ -242,6 +256,7 @@ final class BatchScheduler extends SlotScheduler {
         }
         slot.previousTokenAt = now;
         generation.holdTokens(1);
+        generation.countProduced();
         tokensInSlots.incrementAndGet();
         if (model.isEndOfGeneration(token) && !generation.sampling().ignoreEos()) {
             generation.emitText(slot.remainingText());
@@ -265,6 +280,7 @@ final class BatchScheduler extends SlotScheduler {
                 slot.firstTokenAt, slot.reusedTokens);
         tokensInSlots.addAndGet(-generation.heldTokens());
         slot.release(now);
+        occupy(slot.sequence, null);
         queue.finish(generation, last);
     }
 
@@ -279,6 +295,7 @@ final class BatchScheduler extends SlotScheduler {
             Generation generation = slot.generation;
             tokensInSlots.addAndGet(-generation.heldTokens());
             slot.release(System.nanoTime());
+            occupy(slot.sequence, null);
             queue.finish(generation, new GenerationEvent.Failed(message));
         }
     }

@@ -1,8 +1,6 @@
 package io.inventiv.worker.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Set;
@@ -21,7 +19,7 @@ public final class Engine {
     private final ContextBudget budget;
     private final SlotScheduler scheduler;
     private final EngineListener listener;
-    private final boolean deterministic;
+    private final ModelGuard guard = new ModelGuard();
 
     public Engine(ModelBackend backend, EngineSettings settings, EngineListener listener) {
         this.backend = backend;
@@ -30,7 +28,6 @@ public final class Engine {
         this.budget = new ContextBudget(settings.maxModelLen(), settings.defaultMaxTokens());
         this.scheduler = backend.startScheduler(settings, listener);
         this.listener = listener;
-        this.deterministic = settings.deterministic();
     }
 
     public ModelFacts facts() {
@@ -53,7 +50,7 @@ public final class Engine {
 
     /** The same, with OpenAI-shaped {@code tools} (or null) presented by the template. */
     public PreparedPrompt prepareChat(List<ChatMessage> messages, ArrayNode tools) {
-        return new PreparedPrompt(withBos(tokenizeChecked(chatText(messages, tools), "messages")));
+        return guard.call(() -> new PreparedPrompt(withBos(tokenizeChecked(chatText(messages, tools), "messages"))));
     }
 
     /** The chat template's output for these messages and tools (with the generation prompt). */
@@ -61,25 +58,14 @@ public final class Engine {
         if (messages.isEmpty()) {
             throw EngineException.invalid("messages must contain at least one message", "messages");
         }
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (ChatMessage message : messages) {
             if (!CHAT_ROLES.contains(message.role())) {
                 throw EngineException.invalid("unknown role '" + message.role() + "'", "messages");
             }
-            ObjectNode item = array.addObject().put("role", message.role()).put("content", message.content());
-            if (!message.toolCalls().isEmpty()) {
-                ArrayNode calls = item.putArray("tool_calls");
-                for (ChatMessage.ToolCall call : message.toolCalls()) {
-                    calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
-                            .put("name", call.name()).put("arguments", call.arguments());
-                }
-            }
-            if (message.toolCallId() != null) {
-                item.put("tool_call_id", message.toolCallId());
-            }
         }
+        ArrayNode array = ChatMessage.templateInput(messages);
         try {
-            return backend.chatPrompt(array, tools);
+            return guard.call(() -> backend.chatPrompt(array, tools));
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid(e.getMessage(), "messages");
         }
@@ -108,7 +94,7 @@ public final class Engine {
 
     private int[] tokenizeChecked(String text, String param) {
         try {
-            return backend.tokenize(text);
+            return guard.call(() -> backend.tokenize(text));
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid(e.getMessage(), param);
         }
@@ -118,7 +104,7 @@ public final class Engine {
     public String detokenize(int[] tokens) {
         try {
             backend.facts().requireValidTokens(tokens);
-            return backend.detokenize(tokens);
+            return guard.call(() -> backend.detokenize(tokens));
         } catch (ModelFacts.InvalidTokenException e) {
             throw EngineException.invalid(e.getMessage(), "tokens");
         }
@@ -138,7 +124,7 @@ public final class Engine {
 
     /** In deterministic mode a request without a seed samples with seed 0, as every time it comes. */
     private SamplingRequest seeded(SamplingRequest sampling) {
-        return deterministic && sampling.seed() == null ? sampling.withSeed(0L) : sampling;
+        return scheduler.deterministic() && sampling.seed() == null ? sampling.withSeed(0L) : sampling;
     }
 
     private void validate(SamplingRequest sampling) {
@@ -148,7 +134,10 @@ public final class Engine {
                     + "call: once the grammar is complete, only an end token may follow.", "ignore_eos");
         }
         if (sampling.constraint() != null) {
-            backend.checkGrammar(sampling.constraint());
+            guard.call(() -> {
+                backend.checkGrammar(sampling.constraint());
+                return null;
+            });
         }
         if (sampling.logprobs() != null && !backend.reportsLogprobs()) {
             throw EngineException.invalid("logprobs need ENGINE=native: the binding engine does not report them.",
@@ -182,7 +171,7 @@ public final class Engine {
             total += tokens.length;
         }
         long start = System.nanoTime();
-        List<float[]> vectors = backend.embed(sequences);
+        List<float[]> vectors = guard.call(() -> backend.embed(sequences));
         vectors.forEach(Engine::normalize);
         listener.onEmbedded(total, System.nanoTime() - start);
         return vectors;
@@ -255,6 +244,63 @@ public final class Engine {
     /** Stops admitting and waits for accepted work; false if it did not finish in time. */
     public boolean drain(long timeoutMillis) throws InterruptedException {
         return scheduler.drain(timeoutMillis);
+    }
+
+    /** Admits again after a {@link #drain} that was given up. */
+    public void resumeAdmitting() {
+        scheduler.queue.resumeAdmitting();
+    }
+
+    /** Every slot as it is now: free, or the request it serves and how far it is. */
+    public List<SlotStatus> slots() {
+        return scheduler.slots();
+    }
+
+    public boolean deterministic() {
+        return scheduler.deterministic();
+    }
+
+    public boolean canRunDeterministic() {
+        return scheduler.supportsDeterministic();
+    }
+
+    /**
+     * Switches deterministic mode for the requests that start from now on (the admin API);
+     * only the native engine can decode each slot alone.
+     */
+    public void deterministic(boolean on) {
+        if (on && !canRunDeterministic()) {
+            throw EngineException.invalid("deterministic needs ENGINE=native: the binding batches requests inside "
+                    + "llama.cpp, where their numerics depend on each other.", "deterministic");
+        }
+        scheduler.deterministic(on);
+    }
+
+    /** Whether {@link #close()} frees the model and the KV cache (sleep mode). */
+    public boolean canFreeModel() {
+        return backend.freesOnClose();
+    }
+
+    /**
+     * Frees the KV cache and the model, once {@link #drain} has emptied the engine; later calls
+     * are refused with a 503. The engine cannot be opened again: a new one is loaded.
+     */
+    public void close() {
+        guard.close(() -> {
+            boolean interrupted = false;
+            while (true) { // the model must outlive the decode loop, however long it takes to end
+                try {
+                    scheduler.stop();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            backend.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private int[] withBos(int[] tokens) {

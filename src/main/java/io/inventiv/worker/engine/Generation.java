@@ -30,6 +30,8 @@ public final class Generation {
     private final SlotScheduler scheduler;
     /** Tokens this generation holds in its slot; written by its slot thread only. */
     private long heldTokens;
+    /** Tokens generated so far, for the status page; written by its slot thread only. */
+    private volatile int produced;
     /** Log-probabilities not yet sent; the decode loop's thread alone touches them. */
     private final List<TokenLogprob> pendingLogprobs = new java.util.ArrayList<>();
     /** The first choice of the same request (n &gt; 1), whose evaluated prompt this one copies; or null. */
@@ -123,6 +125,14 @@ public final class Generation {
 
     long heldTokens() {
         return heldTokens;
+    }
+
+    void countProduced() {
+        produced++;
+    }
+
+    int producedTokens() {
+        return produced;
     }
 
     /** Keeps a token's log-probabilities for the next delta. */

@@ -85,6 +85,7 @@ final class GenerationRunner {
                 }
                 previousTokenAt = now;
                 generation.holdTokens(1);
+                generation.countProduced();
                 tokensInSlots.incrementAndGet();
                 lastOutputEmpty = piece.text().isEmpty();
                 generation.emitText(matcher.accept(piece.text()));

@@ -46,4 +46,14 @@ public interface ModelBackend {
 
     /** Starts the scheduler that runs generations on this backend. */
     SlotScheduler startScheduler(EngineSettings settings, EngineListener listener);
+
+    /** Whether {@link #close()} gives the model's memory back (the binding's close leaks it). */
+    default boolean freesOnClose() {
+        return false;
+    }
+
+    /** Frees the model once its scheduler has stopped; nothing may use it afterwards. */
+    default void close() {
+        throw new UnsupportedOperationException(name() + " cannot free its model");
+    }
 }

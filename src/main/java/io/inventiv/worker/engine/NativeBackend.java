@@ -123,6 +123,23 @@ public final class NativeBackend implements ModelBackend {
     }
 
     @Override
+    public boolean freesOnClose() {
+        return true;
+    }
+
+    /** Frees the embedding context on its own thread, then the model. */
+    @Override
+    public void close() {
+        embedding.submit(() -> {
+            if (embedder != null) {
+                embedder.close();
+            }
+        });
+        embedding.close(); // waits for the task above
+        model.close();
+    }
+
+    @Override
     public SlotScheduler startScheduler(EngineSettings settings, EngineListener listener) {
         maxModelLen = settings.maxModelLen();
         NativeContext context = model.newContext(settings.maxModelLen(), settings.parallel(), BATCH, threads);

@@ -3,6 +3,7 @@ package io.inventiv.worker.engine;
 import io.inventiv.worker.engine.jni.NativeContext;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which waiting generation starts in which free slot (decode loop's thread only). A generation
@@ -19,11 +20,11 @@ final class SlotAdmission {
 
     private final BatchSlot[] slots;
     private final NativeContext context;
-    private final boolean deterministic;
+    private final BooleanSupplier deterministic;
     private final Start start;
     private final ArrayDeque<Generation> followers = new ArrayDeque<>();
 
-    SlotAdmission(BatchSlot[] slots, NativeContext context, boolean deterministic, Start start) {
+    SlotAdmission(BatchSlot[] slots, NativeContext context, BooleanSupplier deterministic, Start start) {
         this.slots = slots;
         this.context = context;
         this.deterministic = deterministic;
@@ -37,7 +38,8 @@ final class SlotAdmission {
             if (next == null) {
                 return;
             }
-            BatchSlot leaderSlot = next.leader() == null || next.isCancelled() || deterministic ? null
+            boolean alone = deterministic.getAsBoolean();
+            BatchSlot leaderSlot = next.leader() == null || next.isCancelled() || alone ? null
                     : slotOf(next.leader());
             if (leaderSlot != null) {
                 context.copySequence(leaderSlot.sequence, free.sequence);
@@ -55,7 +57,7 @@ final class SlotAdmission {
                     bestPrefix = prefix;
                 }
             }
-            start.start(best, next, deterministic ? 0 : Math.min(bestPrefix, prompt.length - 1));
+            start.start(best, next, alone ? 0 : Math.min(bestPrefix, prompt.length - 1));
         }
     }
 

@@ -1,5 +1,9 @@
 package io.inventiv.worker.engine;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 /**
  * What an engine's scheduler does with admitted generations. Admission is common (one
  * {@link AdmissionQueue}); each engine runs its slots its own way: a thread per slot over the
@@ -7,10 +11,44 @@ package io.inventiv.worker.engine;
  */
 abstract class SlotScheduler {
     protected final AdmissionQueue queue;
+    /** Which generation each slot serves, for the status page; written by the slots' threads. */
+    private final AtomicReferenceArray<Generation> board;
+    /** Read at every step, so the admin API can switch it while the server runs. */
+    protected volatile boolean deterministic;
 
-    protected SlotScheduler(AdmissionQueue queue) {
+    protected SlotScheduler(AdmissionQueue queue, int parallel, boolean deterministic) {
         this.queue = queue;
+        this.board = new AtomicReferenceArray<>(parallel);
+        this.deterministic = deterministic;
     }
+
+    /** Records that slot {@code index} serves {@code generation} now, or nothing (null). */
+    protected final void occupy(int index, Generation generation) {
+        board.set(index, generation);
+    }
+
+    /** Every slot, in order, as it is at this instant. */
+    final List<SlotStatus> slots() {
+        List<SlotStatus> slots = new ArrayList<>(board.length());
+        for (int i = 0; i < board.length(); i++) {
+            slots.add(SlotStatus.of(i, board.get(i)));
+        }
+        return slots;
+    }
+
+    /** Whether this scheduler can decode each slot alone (deterministic mode). */
+    abstract boolean supportsDeterministic();
+
+    final void deterministic(boolean on) {
+        deterministic = on;
+    }
+
+    final boolean deterministic() {
+        return deterministic;
+    }
+
+    /** Stops the slots' threads once drained, so the model can be freed; returns when they are gone. */
+    abstract void stop() throws InterruptedException;
 
     /** Tokens that running generations hold in the KV cache. */
     abstract long tokensInSlots();

@@ -16,10 +16,11 @@ final class ThreadPerSlotScheduler extends SlotScheduler {
     private final List<Thread> workers = new ArrayList<>();
 
     ThreadPerSlotScheduler(int parallel, int maxQueue, GenerationRunner runner, EngineListener listener) {
-        super(new AdmissionQueue(parallel, maxQueue, listener));
+        super(new AdmissionQueue(parallel, maxQueue, listener), parallel, false);
         this.runner = runner;
         for (int slot = 0; slot < parallel; slot++) {
-            Thread worker = Thread.ofPlatform().daemon().name("slot-" + slot).unstarted(this::workLoop);
+            int index = slot;
+            Thread worker = Thread.ofPlatform().daemon().name("slot-" + slot).unstarted(() -> workLoop(index));
             workers.add(worker);
             worker.start();
         }
@@ -30,10 +31,25 @@ final class ThreadPerSlotScheduler extends SlotScheduler {
         return runner.tokensInSlots();
     }
 
-    private void workLoop() {
-        while (true) {
-            Generation next = queue.take();
-            queue.finish(next, runner.run(next));
+    @Override
+    boolean supportsDeterministic() {
+        return false; // the binding batches slots inside llama.cpp, out of our reach
+    }
+
+    @Override
+    void stop() throws InterruptedException {
+        queue.stop();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+    }
+
+    private void workLoop(int slot) {
+        for (Generation next = queue.take(); next != null; next = queue.take()) {
+            occupy(slot, next);
+            GenerationEvent last = runner.run(next);
+            occupy(slot, null);
+            queue.finish(next, last);
         }
     }
 }

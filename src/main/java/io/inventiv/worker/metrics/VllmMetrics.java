@@ -61,6 +61,7 @@ public final class VllmMetrics implements EngineListener {
     private final Counter httpRequests;
     private final Counter faultsInjected;
     private final Counter behindLatencyTarget;
+    private final Gauge sleepState;
     private final ProcessMeters processMeters = ProcessMeters.create();
 
     public VllmMetrics(String modelName, int maxModelLen, int parallel) {
@@ -118,7 +119,20 @@ public final class VllmMetrics implements EngineListener {
         behindLatencyTarget = Counter.builder().name("worker_latency_behind_target")
                 .help("Pieces of content that real inference delivered later than their latency-shaping target.")
                 .withoutExemplars().register(registry);
+        sleepState = Gauge.builder().name("vllm:engine_sleep_state")
+                .help("Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; "
+                        + "weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.")
+                .labelNames("model_name", "engine", "sleep_state").withoutExemplars().register(registry);
+        sleepLevel(0);
         registry.register(processMeters);
+    }
+
+    /** The sleep state as vLLM shows it: 0 awake, 1 weights offloaded, 2 everything discarded. */
+    public void sleepLevel(int level) {
+        String[] states = {"awake", "weights_offloaded", "discard_all"};
+        for (int i = 0; i < states.length; i++) {
+            sleepState.labelValues(labelValues[0], labelValues[1], states[i]).set(i == level ? 1 : 0);
+        }
     }
 
     /** Connects the queue gauges to the engine once the model has loaded; until then they read 0. */
@@ -133,6 +147,11 @@ public final class VllmMetrics implements EngineListener {
 
     public MetricSnapshots scrape() {
         return registry.scrape();
+    }
+
+    /** Only the families whose names {@code include} accepts. */
+    MetricSnapshots scrape(java.util.function.Predicate<String> include) {
+        return registry.scrape(include);
     }
 
     /**

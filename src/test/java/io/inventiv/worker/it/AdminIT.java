@@ -76,6 +76,37 @@ class AdminIT {
     }
 
     @Test
+    void deterministicModeSwitchesAtRunTime() throws Exception {
+        String sampled = "{\"prompt\":\"Once\",\"max_tokens\":12,\"temperature\":1.5}";
+        ErrorEnvelope.assertError(http.request("PUT", "/admin/config", "{\"deterministic\":\"yes\"}",
+                "Authorization", AUTH), 400);
+        if (!TestModels.ENGINE.equals("native")) {
+            JsonNode error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
+                    "{\"deterministic\":true,\"faults\":{\"every_n\":2}}", "Authorization", AUTH), 400);
+            assertEquals("deterministic", error.get("param").asText(), error.toString());
+            assertEquals(0, config(http.request("GET", "/admin/config", null, "Authorization", AUTH))
+                    .path("faults").path("every_n").asInt(), "nothing applied half-way");
+            return;
+        }
+        JsonNode on = config(http.request("PUT", "/admin/config", "{\"deterministic\":true}", "Authorization", AUTH));
+        assertTrue(on.path("deterministic").asBoolean(), on.toString());
+        String first = text(http.post("/v1/completions", sampled));
+        assertEquals(first, text(http.post("/v1/completions", sampled)), "no seed, yet the same answer");
+        JsonNode reset = config(http.request("POST", "/admin/reset", null, "Authorization", AUTH));
+        assertEquals(false, reset.path("deterministic").asBoolean(), reset.toString());
+    }
+
+    @Test
+    void sleepIsOffWithoutDevMode() {
+        ErrorEnvelope.assertError(http.post("/sleep", ""), 404);
+    }
+
+    private static String text(HttpResponse<String> response) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).path("choices").path(0).path("text").asText();
+    }
+
+    @Test
     void theKeyIsRequired() {
         ErrorEnvelope.assertError(http.request("GET", "/admin/config", null), 401);
         ErrorEnvelope.assertError(http.request("GET", "/admin/config", null, "Authorization", "Bearer nope"), 401);
