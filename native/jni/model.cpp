@@ -29,6 +29,23 @@ void require_tokens(const llama_vocab * vocab, const std::vector<int32_t> & toke
 
 constexpr jsize MAX_TEXT_TOKENS = 1 << 24;
 
+// Tells a java.util.function.DoubleConsumer how much of the model is read (0 to 1). llama.cpp calls
+// it on the loading thread, the one that called modelLoad, so its JNIEnv is valid here.
+struct LoadProgress {
+    JNIEnv * env;
+    jobject consumer;
+    jmethodID accept;
+
+    static bool report(float progress, void * user_data) {
+        auto * self = static_cast<LoadProgress *>(user_data);
+        self->env->CallVoidMethod(self->consumer, self->accept, static_cast<jdouble>(progress));
+        if (self->env->ExceptionCheck()) {
+            self->env->ExceptionClear();  // a listener's failure must not stop the load
+        }
+        return true;
+    }
+};
+
 }  // namespace
 
 extern "C" {
@@ -65,12 +82,23 @@ JNIEXPORT jstring JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_devices
 }
 
 JNIEXPORT jlong JNICALL Java_io_inventiv_worker_engine_jni_LlamaNative_modelLoad(
-        JNIEnv * env, jclass, jbyteArray path, jint n_gpu_layers) {
+        JNIEnv * env, jclass, jbyteArray path, jint n_gpu_layers, jobject progress) {
     return guarded<jlong>(env, 0, [&]() -> jlong {
         std::string file = bytes_to_string(env, path);
         clear_recent_errors();
         llama_model_params params = llama_model_default_params();
         params.n_gpu_layers = n_gpu_layers;
+        LoadProgress listener{env, progress, nullptr};
+        if (progress != nullptr) {
+            jclass type = env->GetObjectClass(progress);
+            listener.accept = env->GetMethodID(type, "accept", "(D)V");
+            env->DeleteLocalRef(type);
+            if (listener.accept == nullptr) {
+                throw std::runtime_error("the progress listener has no accept(double)");
+            }
+            params.progress_callback = LoadProgress::report;
+            params.progress_callback_user_data = &listener;
+        }
         llama_model * model = llama_model_load_from_file(file.c_str(), params);
         if (model == nullptr) {
             std::string why = recent_errors();

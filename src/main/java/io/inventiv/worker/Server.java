@@ -83,7 +83,7 @@ public final class Server {
         this.connections = connections;
         // The native engine offloads to whatever device llama.cpp finds; this is the binding's reading.
         this.gpu = engine.isNative() ? new GpuOffload(GpuOffload.NONE, 0, false) : GpuOffload.resolve(config.gpuLayers());
-        this.sleep = new SleepMode(state, () -> loadEngine(config, engine, gpu, metrics), config.drainTimeoutSeconds(),
+        this.sleep = new SleepMode(state, () -> loadEngine(config, engine, gpu, metrics, null), config.drainTimeoutSeconds(),
                 metrics::sleepLevel);
         sleep.onLoaded(metrics::bind);
     }
@@ -107,6 +107,7 @@ public final class Server {
     public static int serve(ServerConfig config) {
         Logging.configure(config.logLevel());
         ServerState state = new ServerState();
+        state.delayLoad(config.startupDelaySeconds());
         VllmMetrics metrics = new VllmMetrics(config.primaryModelName(), config.maxModelLen(), config.parallel());
         // The load runs while the listener starts: each is mostly one thread, so side by side
         // they share the cores (docs/DECISIONS.md, "Load and listen side by side").
@@ -121,7 +122,7 @@ public final class Server {
         Server wiring = new Server(config, state, metrics, accessLog, slowClients, choice);
         FutureTask<Engine> loading = new FutureTask<>(() -> {
             Thread.sleep(config.startupDelaySeconds() * 1000L); // STARTUP_DELAY_S: a slow node, on purpose
-            return loadEngine(config, choice, wiring.gpu, metrics);
+            return loadEngine(config, choice, wiring.gpu, metrics, state::loadProgress);
         });
         Thread.ofPlatform().name("model-loader").daemon().start(loading);
         WebServerConfig.Builder listener = listener(config)
@@ -210,11 +211,12 @@ public final class Server {
     /** Loads the model once for the process, with the engine ENGINE names, and starts its slots. */
     public static Engine loadEngine(ServerConfig config, EngineListener listener) throws ModelLoadException {
         return loadEngine(config, EngineChoice.resolve(config.engine(), config.nativeLibraryDir()),
-                GpuOffload.resolve(config.gpuLayers()), listener);
+                GpuOffload.resolve(config.gpuLayers()), listener, null);
     }
 
-    private static Engine loadEngine(ServerConfig config, EngineChoice engine, GpuOffload gpu, EngineListener listener)
-            throws ModelLoadException {
+    /** {@code progress} (or null) hears how much of the model file the native engine has read. */
+    private static Engine loadEngine(ServerConfig config, EngineChoice engine, GpuOffload gpu, EngineListener listener,
+            java.util.function.DoubleConsumer progress) throws ModelLoadException {
         ModelFacts facts = ModelFacts.inspect(config.modelPath());
         facts.requireTrainedFor(config.maxModelLen());
         ModelBackend backend;
@@ -222,7 +224,7 @@ public final class Server {
             engine.library().verbose(config.nativeDebugLog());
             // -1 (auto) offloads every layer to whatever GPU llama.cpp found, and nothing without one.
             backend = NativeBackend.load(engine.library(), config.modelPath(), facts, config.gpuLayers(),
-                    config.threads());
+                    config.threads(), progress);
         } else {
             NativeLibraryFolder.usePerProcessFolder();
             backend = new BindingBackend(LlamaBinding.load(loadOptions(config, gpu), facts));
@@ -252,7 +254,8 @@ public final class Server {
                 new ModelNames(config.servedModelNames(), config.strictModelName()),
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
                 Duration.ofSeconds(config.sendTimeoutSeconds()), new TestControls(config.adminApiKey(),
-                        config.faults(), metrics::recordFault, config.latency(), metrics::recordBehindLatencyTarget));
+                        config.faults(), config.latency(), new ControlMetricsFeed(metrics)));
+        metrics.watchStreamsBehindTarget(serving.controls()::streamsBehindTarget);
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))

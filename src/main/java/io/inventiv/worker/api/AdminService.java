@@ -119,11 +119,19 @@ public final class AdminService implements HttpService {
                 statuses.add(value);
             }
         }
+        if (rate != null && !(rate >= 0 && rate <= 1)) {
+            throw ApiException.badRequest("faults.error_rate must be from 0 to 1, got " + rate + ".",
+                    "faults.error_rate");
+        }
+        if (everyNth != null && everyNth < 0) {
+            throw ApiException.badRequest("faults.every_n must be 0 (off) or more, got " + everyNth + ".",
+                    "faults.every_n");
+        }
         try {
             return new FaultSettings(rate == null ? current.errorRate() : rate, statuses,
                     everyNth == null ? current.everyNth() : everyNth, model);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage(), "faults");
+        } catch (IllegalArgumentException e) { // the statuses: the only check left to the settings
+            throw ApiException.badRequest(e.getMessage(), "faults.error_statuses");
         }
     }
 

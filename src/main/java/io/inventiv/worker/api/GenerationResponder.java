@@ -42,16 +42,26 @@ final class GenerationResponder {
             return ChoicesResponder.respond(serving, res, requestId, prompt, shape, request, departure);
         }
         LatencyShaper shaper = serving.controls().shaper(System.nanoTime(), prompt.length(), serving.engine().running());
-        Generation generation = serving.engine().submit(requestId, prompt, request.sampling());
+        Generation generation = serving.engine().submit(requestId, prompt, request.sampling(), shaper != null);
         departure.attach(generation);
         Breaker breaker = fault == null || fault.abortAfter() == 0 ? null
                 : new Breaker(fault, generation, () -> serving.connections().close(socketId));
         Runnable turn = shaper == null ? null : () -> serving.controls().awaitTurn(shaper);
-        if (!request.stream()) {
-            return whole(res, generation, shape, departure, request.sampling().logprobs() != null, breaker, turn);
+        GenerationResult result = null;
+        try {
+            if (!request.stream()) {
+                result = whole(res, generation, shape, departure, request.sampling().logprobs() != null, breaker,
+                        turn);
+            } else {
+                boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
+                result = stream(new SseStream(res, shape, usage, departure), generation, breaker, turn);
+            }
+            return result;
+        } finally {
+            if (shaper != null) {
+                serving.controls().ended(shaper, result != null);
+            }
         }
-        boolean usage = serving.streamUsage() == StreamUsage.ALWAYS || request.includeUsage();
-        return stream(new SseStream(res, shape, usage, departure), generation, breaker, turn);
     }
 
     /**

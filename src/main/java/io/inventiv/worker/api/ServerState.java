@@ -15,6 +15,10 @@ public final class ServerState {
     public enum Phase { LOADING, READY, SLEEPING, DRAINING }
 
     private final long startedAtNanos = System.nanoTime();
+    /** When the model load begins: later than the start by STARTUP_DELAY_S. */
+    private volatile long loadStartsAtNanos = startedAtNanos;
+    /** How much of the model file the load has read, 0 to 1; negative when the engine does not say. */
+    private volatile double loadProgress = -1;
     private volatile Phase phase = Phase.LOADING;
     private volatile Engine engine;
 
@@ -28,6 +32,16 @@ public final class ServerState {
     public void markReady(Engine loaded) {
         engine = loaded;
         phase = Phase.READY;
+    }
+
+    /** The native engine's load reports how much of the file it has read. */
+    public void loadProgress(double fraction) {
+        loadProgress = fraction;
+    }
+
+    /** The load waits {@code seconds} first (STARTUP_DELAY_S), which the 503s say meanwhile. */
+    public void delayLoad(int seconds) {
+        loadStartsAtNanos = startedAtNanos + seconds * 1_000_000_000L;
     }
 
     public void markDraining() {
@@ -74,8 +88,20 @@ public final class ServerState {
         String message = phase == Phase.DRAINING
                 ? "The server is shutting down and accepts no new requests."
                 : phase == Phase.SLEEPING ? "The model is sleeping: POST /wake_up loads it again."
-                : String.format(Locale.ROOT, "The model is loading (%.1f s elapsed). Retry shortly.",
-                        (System.nanoTime() - startedAtNanos) / 1e9);
+                : loadingMessage(System.nanoTime());
         return new ApiException(Status.SERVICE_UNAVAILABLE_503, message, null, ApiErrors.RETRY_AFTER_SECONDS);
+    }
+
+    private String loadingMessage(long now) {
+        String elapsed = String.format(Locale.ROOT, "The model is loading (%.1f s elapsed)", (now - startedAtNanos) / 1e9);
+        if (now < loadStartsAtNanos) {
+            return elapsed + String.format(Locale.ROOT, ": STARTUP_DELAY_S holds the load for %.1f s more. Retry later.",
+                    (loadStartsAtNanos - now) / 1e9);
+        }
+        double progress = loadProgress;
+        String stage = progress < 0 ? ""
+                : progress < 1 ? String.format(Locale.ROOT, ": %.0f%% of the model file read", 100 * progress)
+                : ": the model file is read; the KV cache and compute buffers are being set up";
+        return elapsed + stage + ". Retry shortly.";
     }
 }

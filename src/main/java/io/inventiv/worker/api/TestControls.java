@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,27 +32,22 @@ public final class TestControls {
     private final byte[] adminKey;
     private final FaultSettings initial;
     private volatile FaultSettings settings;
-    private final Consumer<String> counter;
+    private final ControlMetrics metrics;
     private final AtomicLong requests = new AtomicLong();
 
     private final LatencySettings initialLatency;
     private volatile LatencySettings latency;
-    private final Runnable behindTarget;
+    /** Shaped responses in flight whose last piece came later than its target. */
+    private final AtomicInteger behindNow = new AtomicInteger();
 
-    /**
-     * {@code adminKey} null turns the header off; {@code counter} counts each fault by type;
-     * {@code behindTarget} counts each piece of content that real inference made later than its
-     * latency target.
-     */
-    public TestControls(String adminKey, FaultSettings settings, Consumer<String> counter, LatencySettings latency,
-            Runnable behindTarget) {
+    /** {@code adminKey} null turns the header off; {@code metrics} hears of faults and shaped pieces. */
+    public TestControls(String adminKey, FaultSettings settings, LatencySettings latency, ControlMetrics metrics) {
         this.adminKey = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
         this.initial = settings;
         this.settings = settings;
-        this.counter = counter;
+        this.metrics = metrics;
         this.initialLatency = latency;
         this.latency = latency;
-        this.behindTarget = behindTarget;
     }
 
     /** A shaper for a request that arrived at {@code arrivedAtNanos}, or null when shaping is off. */
@@ -70,11 +65,40 @@ public final class TestControls {
         latency = changed;
     }
 
-    /** Waits for a piece's turn under latency shaping, counting it when inference was behind. */
+    /**
+     * Waits for a piece's turn under latency shaping, counting it when inference was behind, and
+     * times it as the client sees it.
+     */
     void awaitTurn(LatencyShaper shaper) {
-        if (shaper != null && shaper.awaitTurn()) {
-            behindTarget.run();
+        boolean late = shaper.awaitTurn();
+        if (late) {
+            metrics.behindTarget();
         }
+        if (shaper.updateBehind()) {
+            behindNow.addAndGet(shaper.isBehind() ? 1 : -1);
+        }
+        long now = System.nanoTime();
+        long previous = shaper.released(now);
+        if (previous == 0) {
+            metrics.firstPieceDelivered(now - shaper.arrivedAt());
+        } else {
+            metrics.nextPieceDelivered(now - previous);
+        }
+    }
+
+    /** A shaped response has ended; {@code finished} when it reached its client whole. */
+    void ended(LatencyShaper shaper, boolean finished) {
+        if (shaper.isBehind()) {
+            behindNow.decrementAndGet();
+        }
+        if (finished) {
+            metrics.shapedResponseEnded(System.nanoTime() - shaper.arrivedAt());
+        }
+    }
+
+    /** Shaped responses answering now whose last piece was later than its target (a gauge). */
+    public int streamsBehindTarget() {
+        return behindNow.get();
     }
 
     /** Whether the admin key is set (the header and the admin API are on). */
@@ -144,7 +168,7 @@ public final class TestControls {
             }
         }
         if (fault != null) {
-            counter.accept(fault.type());
+            metrics.faultInjected(fault.type());
             AccessLogFilter.of(req).fault(fault.type());
         }
         return fault;

@@ -38,7 +38,7 @@ final class AdmissionQueue {
         try {
             if (!admitting) {
                 throw new EngineException(EngineException.Kind.UNAVAILABLE,
-                        "The server is shutting down and accepts no new requests.", null);
+                        "The server accepts no new requests now: it is shutting down or going to sleep.", null);
             }
             int freeSlots = parallel - running;
             if (waiting.size() >= maxQueue + Math.max(0, freeSlots)) {

@@ -115,8 +115,20 @@ public final class Engine {
      * {@link EngineException} when it is invalid or when the queue is full.
      */
     public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling) {
+        return submit(requestId, prompt, sampling, false);
+    }
+
+    /**
+     * The same; {@code timedAtDelivery} when the API layer holds the tokens back (latency
+     * shaping) and reports their latencies itself, as the client sees them.
+     */
+    public Generation submit(String requestId, PreparedPrompt prompt, SamplingRequest sampling,
+            boolean timedAtDelivery) {
         validate(sampling);
         Generation generation = prepare(requestId, prompt, seeded(sampling));
+        if (timedAtDelivery) {
+            generation.timeAtDelivery();
+        }
         scheduler.admit(generation);
         QuietTicker.watch(generation);
         return generation;

@@ -30,6 +30,8 @@ public final class Generation {
     private final SlotScheduler scheduler;
     /** Tokens this generation holds in its slot; written by its slot thread only. */
     private long heldTokens;
+    /** Whether the API layer times this generation's tokens as it releases them (latency shaping). */
+    private volatile boolean timedAtDelivery;
     /** Tokens generated so far, for the status page; written by its slot thread only. */
     private volatile int produced;
     /** Log-probabilities not yet sent; the decode loop's thread alone touches them. */
@@ -125,6 +127,15 @@ public final class Generation {
 
     long heldTokens() {
         return heldTokens;
+    }
+
+    void timeAtDelivery() {
+        timedAtDelivery = true;
+    }
+
+    /** Whether the engine's listeners leave TTFT, inter-token and end-to-end latency to the API layer. */
+    public boolean timedAtDelivery() {
+        return timedAtDelivery;
     }
 
     void countProduced() {

@@ -38,7 +38,13 @@ public final class NativeBackend implements ModelBackend {
     /** Loads the model through the native library; {@code inspected} are the GGUF header's facts. */
     public static NativeBackend load(NativeLibrary library, Path modelPath, ModelFacts inspected, int gpuLayers,
             int threads) throws ModelLoadException {
-        NativeModel model = NativeModel.load(modelPath, gpuLayers);
+        return load(library, modelPath, inspected, gpuLayers, threads, null);
+    }
+
+    /** The same; {@code progress} (or null) hears how much of the file is read, from 0 to 1. */
+    public static NativeBackend load(NativeLibrary library, Path modelPath, ModelFacts inspected, int gpuLayers,
+            int threads, java.util.function.DoubleConsumer progress) throws ModelLoadException {
+        NativeModel model = NativeModel.load(modelPath, gpuLayers, progress);
         Set<Integer> endOfGeneration = IntStream.of(model.endOfGenerationTokens()).boxed().collect(Collectors.toSet());
         ModelFacts facts = new ModelFacts(model.vocabSize(), model.bosToken(), model.addBos(),
                 model.trainContext() > 0 ? model.trainContext() : inspected.trainContext(), inspected.architecture(),

@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,8 @@ public final class VllmMetrics implements EngineListener {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final String[] labelValues;
     private volatile Supplier<Engine> engine = () -> null;
+    /** One per set of routes (tests build several over one engine); the gauge is their sum. */
+    private final List<IntSupplier> streamsBehindTarget = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Counter promptTokens;
     private final Counter generationTokens;
@@ -119,6 +122,11 @@ public final class VllmMetrics implements EngineListener {
         behindLatencyTarget = Counter.builder().name("worker_latency_behind_target")
                 .help("Pieces of content that real inference delivered later than their latency-shaping target.")
                 .withoutExemplars().register(registry);
+        GaugeWithCallback.builder().name("worker_latency_streams_behind_target")
+                .help("Shaped responses answering now whose last piece came later than its latency target: real "
+                        + "inference is slower than the target, and the real time stands.")
+                .callback(callback -> callback.call(streamsBehindTarget.stream().mapToInt(IntSupplier::getAsInt).sum()))
+                .register(registry);
         sleepState = Gauge.builder().name("vllm:engine_sleep_state")
                 .help("Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; "
                         + "weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.")
@@ -175,19 +183,43 @@ public final class VllmMetrics implements EngineListener {
 
     @Override
     public void onFirstToken(Generation generation, long atNanos) {
-        timeToFirstToken.labelValues(labelValues).observe(seconds(atNanos - generation.queuedAtNanos()));
+        if (!generation.timedAtDelivery()) {
+            timeToFirstToken.labelValues(labelValues).observe(seconds(atNanos - generation.queuedAtNanos()));
+        }
     }
 
     @Override
     public void onNextToken(Generation generation, long gapNanos) {
+        if (!generation.timedAtDelivery()) {
+            interTokenLatency.observe(seconds(gapNanos));
+        }
+    }
+
+    /**
+     * Under latency shaping, what the client saw: the first piece {@code nanos} after arrival, in
+     * place of the engine's time to first token.
+     */
+    public void firstPieceDelivered(long nanos) {
+        timeToFirstToken.labelValues(labelValues).observe(seconds(nanos));
+    }
+
+    /** Under latency shaping, the gap before each later piece, in place of the engine's. */
+    public void nextPieceDelivered(long gapNanos) {
         interTokenLatency.observe(seconds(gapNanos));
+    }
+
+    /** Under latency shaping, the response's end as its client saw it. */
+    public void shapedResponseEnded(long nanos) {
+        e2eLatency.labelValues(labelValues).observe(seconds(nanos));
     }
 
     @Override
     public void onFinished(Generation generation, GenerationResult result) {
         generationTokens.labelValues(labelValues).inc(result.completionTokens());
         requestSuccess.labelValues(labelValues[0], labelValues[1], result.finishReason().wireName()).inc();
-        e2eLatency.labelValues(labelValues).observe(seconds(result.finishedAtNanos() - result.queuedAtNanos()));
+        if (!generation.timedAtDelivery()) {
+            e2eLatency.labelValues(labelValues).observe(seconds(result.finishedAtNanos() - result.queuedAtNanos()));
+        }
         long started = result.startedAtNanos() > 0 ? result.startedAtNanos() : result.finishedAtNanos();
         queueTime.labelValues(labelValues).observe(seconds(started - result.queuedAtNanos()));
         requestPromptTokens.labelValues(labelValues).observe(result.promptTokens());
@@ -204,6 +236,11 @@ public final class VllmMetrics implements EngineListener {
                 timePerOutputToken.labelValues(labelValues).observe(decode / (result.completionTokens() - 1));
             }
         }
+    }
+
+    /** Where the behind-target gauge reads its value: the test controls, once routing has made them. */
+    public void watchStreamsBehindTarget(IntSupplier source) {
+        streamsBehindTarget.add(source);
     }
 
     /** A piece of content that real inference made later than its latency-shaping target. */

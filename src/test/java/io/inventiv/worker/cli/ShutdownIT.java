@@ -54,14 +54,14 @@ class ShutdownIT {
         builder.environment().put("N_CTX", "512");
         builder.environment().put("FAULT_TOKEN_DELAY_MS", "20");
         builder.environment().put("DRAIN_TIMEOUT_S", "30");
-        builder.environment().put("STARTUP_DELAY_S", "2");
+        builder.environment().put("STARTUP_DELAY_S", "3");
         long startedAt = System.nanoTime();
         Process server = builder.start();
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             long loadingMillis = awaitHealthy(base, server);
             long readyAfterMillis = (System.nanoTime() - startedAt) / 1_000_000;
-            assertTrue(loadingMillis > 0 && readyAfterMillis >= 2000, "STARTUP_DELAY_S=2: 503 for " + loadingMillis
+            assertTrue(loadingMillis > 0 && readyAfterMillis >= 3000, "STARTUP_DELAY_S=3: 503 for " + loadingMillis
                     + " ms, ready " + readyAfterMillis + " ms after the start");
 
             List<String> frames = new ArrayList<>();
@@ -120,6 +120,9 @@ class ShutdownIT {
         while ((status = statusOrRefused(base)) != 200) {
             if (status == 503 && firstUnavailable == 0) {
                 firstUnavailable = System.nanoTime();
+                String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        base.resolve("/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(body.contains("STARTUP_DELAY_S holds the load"), "the 503 says why: " + body);
             }
             assertTrue(server.isAlive(), "server died during start-up");
             assertTrue(System.nanoTime() < deadline, "server never became healthy");

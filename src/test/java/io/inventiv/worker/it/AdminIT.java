@@ -51,7 +51,7 @@ class AdminIT {
     void aBadFieldIsA400NamingItAndNothingIsApplied() throws Exception {
         JsonNode error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
                 "{\"faults\":{\"every_n\":3,\"error_rate\":2}}", "Authorization", AUTH), 400);
-        assertEquals("faults", error.get("param").asText(), error.toString());
+        assertEquals("faults.error_rate", error.get("param").asText(), error.toString());
         error = ErrorEnvelope.assertError(http.request("PUT", "/admin/config",
                 "{\"faults\":{\"every_n\":\"3\"}}", "Authorization", AUTH), 400);
         assertEquals("faults.every_n", error.get("param").asText(), error.toString());

@@ -41,7 +41,8 @@ final class LlamaNative {
 
     static native String devices();
 
-    static native long modelLoad(byte[] path, int gpuLayers);
+    /** {@code progress} (or null) hears how much of the file is read, 0 to 1, on this thread. */
+    static native long modelLoad(byte[] path, int gpuLayers, java.util.function.DoubleConsumer progress);
 
     static native void modelFree(long model);
 

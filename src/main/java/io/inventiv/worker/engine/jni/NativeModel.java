@@ -50,9 +50,15 @@ public final class NativeModel implements AutoCloseable {
 
     /** Loads the GGUF file with {@code gpuLayers} layers offloaded (-1: all). */
     public static NativeModel load(Path path, int gpuLayers) throws ModelLoadException {
+        return load(path, gpuLayers, null);
+    }
+
+    /** The same; {@code progress} (or null) hears how much of the file is read, from 0 to 1. */
+    public static NativeModel load(Path path, int gpuLayers, java.util.function.DoubleConsumer progress)
+            throws ModelLoadException {
         long model;
         try {
-            model = LlamaNative.modelLoad(path.toString().getBytes(StandardCharsets.UTF_8), gpuLayers);
+            model = LlamaNative.modelLoad(path.toString().getBytes(StandardCharsets.UTF_8), gpuLayers, progress);
         } catch (NativeException | IllegalArgumentException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }

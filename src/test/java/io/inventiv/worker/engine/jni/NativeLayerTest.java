@@ -34,6 +34,23 @@ class NativeLayerTest {
     }
 
     @Test
+    void aLoadReportsItsProgressUpToTheWholeFile() throws Exception {
+        java.util.List<Double> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (NativeModel again = NativeModel.load(TestModels.tinyQwen(), 0, reported::add)) {
+            assertTrue(again.vocabSize() > 0);
+        }
+        assertTrue(!reported.isEmpty() && reported.get(reported.size() - 1) == 1.0, reported.toString());
+        for (int i = 1; i < reported.size(); i++) {
+            assertTrue(reported.get(i) >= reported.get(i - 1), "never backwards: " + reported);
+        }
+        try (NativeModel unbothered = NativeModel.load(TestModels.tinyQwen(), 0, fraction -> {
+            throw new IllegalStateException("a listener that fails");
+        })) {
+            assertTrue(unbothered.vocabSize() > 0, "a failing listener does not stop the load");
+        }
+    }
+
+    @Test
     void tokenIdsOutsideTheVocabularyAreRefusedEverywhere() {
         int outside = model.vocabSize();
         assertThrows(IllegalArgumentException.class, () -> model.detokenize(new int[] {1, outside}));
