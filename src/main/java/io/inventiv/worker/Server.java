@@ -259,7 +259,7 @@ public final class Server {
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))
-                .register(new HealthService(VERSION, versionFacts()))
+                .register(new HealthService(versionFacts()))
                 .register(new MetricsService(metrics))
                 .register(new ModelsService(config.servedModelNames(), config.modelPath().toString(),
                         config.maxModelLen()))
@@ -276,9 +276,10 @@ public final class Server {
         routing.any(ApiErrors::notFound);
     }
 
-    /** What /version says of the engine; known before the model loads. */
+    /** What /version (and /status) say of the server and its engine; known before the model loads. */
     private java.util.Map<String, Object> versionFacts() {
         java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        facts.put("version", VERSION);
         facts.put("engine", engine.name());
         if (engine.isNative()) {
             NativeLibrary library = engine.library();

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,12 +14,9 @@ import java.util.Map;
 public final class HealthService implements HttpService {
     private final byte[] version;
 
-    /** {@code engineFacts}: the engine's name and what it runs on (llama.cpp release, build, devices). */
-    public HealthService(String projectVersion, Map<String, Object> engineFacts) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("version", projectVersion);
-        body.putAll(engineFacts);
-        this.version = Json.write(body);
+    /** {@code version}: what /version answers, the project's version and the engine's facts. */
+    public HealthService(Map<String, Object> version) {
+        this.version = Json.write(version);
     }
 
     @Override
