@@ -183,14 +183,14 @@ public final class VllmMetrics implements EngineListener {
 
     @Override
     public void onFirstToken(Generation generation, long atNanos) {
-        if (!generation.timedAtDelivery()) {
+        if (!timedAtDelivery(generation)) {
             timeToFirstToken.labelValues(labelValues).observe(seconds(atNanos - generation.queuedAtNanos()));
         }
     }
 
     @Override
     public void onNextToken(Generation generation, long gapNanos) {
-        if (!generation.timedAtDelivery()) {
+        if (!timedAtDelivery(generation)) {
             interTokenLatency.observe(seconds(gapNanos));
         }
     }
@@ -217,7 +217,7 @@ public final class VllmMetrics implements EngineListener {
     public void onFinished(Generation generation, GenerationResult result) {
         generationTokens.labelValues(labelValues).inc(result.completionTokens());
         requestSuccess.labelValues(labelValues[0], labelValues[1], result.finishReason().wireName()).inc();
-        if (!generation.timedAtDelivery()) {
+        if (!timedAtDelivery(generation)) {
             e2eLatency.labelValues(labelValues).observe(seconds(result.finishedAtNanos() - result.queuedAtNanos()));
         }
         long started = result.startedAtNanos() > 0 ? result.startedAtNanos() : result.finishedAtNanos();
@@ -274,6 +274,11 @@ public final class VllmMetrics implements EngineListener {
                 buckets.add((double) value);
             }
         }
+    }
+
+    /** Whether the API layer times this generation as delivered; a bare observation (null) is the engine's. */
+    private static boolean timedAtDelivery(Generation generation) {
+        return generation != null && generation.timedAtDelivery();
     }
 
     private static double seconds(long nanos) {
