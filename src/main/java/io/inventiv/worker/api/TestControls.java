@@ -140,9 +140,10 @@ public final class TestControls {
         return values;
     }
 
-    /** Replaces the faults that apply without a header (the admin API). */
+    /** Replaces the faults that apply without a header (the admin API); every Nth counts from now. */
     void update(FaultSettings changed) {
         settings = changed;
+        requests.set(0);
     }
 
     /** Back to the faults set at start. */

@@ -83,6 +83,18 @@ class AdminIT {
     }
 
     @Test
+    void everyNthRequestFails() throws Exception {
+        config(http.request("PUT", "/admin/config", "{\"faults\":{\"every_n\":3,\"error_statuses\":[503]}}",
+                "Authorization", AUTH));
+        StringBuilder statuses = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            statuses.append(http.post("/v1/completions", WHOLE).statusCode()).append(' ');
+        }
+        config(http.request("POST", "/admin/reset", null, "Authorization", AUTH));
+        assertEquals("200 200 503 200 200 503 ", statuses.toString());
+    }
+
+    @Test
     void deterministicModeSwitchesAtRunTime() throws Exception {
         String sampled = "{\"prompt\":\"Once\",\"max_tokens\":12,\"temperature\":1.5}";
         ErrorEnvelope.assertError(http.request("PUT", "/admin/config", "{\"deterministic\":\"yes\"}",
