@@ -38,11 +38,21 @@ public final class EmbeddingsService implements HttpService {
                 .any(PATH, ApiErrors::methodNotAllowed);
     }
 
-    private void create(ServerRequest req, ServerResponse res) {
+    private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         if (!enabled) {
             throw ApiException.badRequest("The model does not support Embeddings API", null);
         }
         EmbeddingRequest request = EmbeddingRequest.from(serving.bodies().readObject(req));
+        InjectedFault fault = serving.controls().of(req, request.model());
+        if (fault != null && fault.error() != null) {
+            throw fault.answer();
+        }
+        if (fault != null && fault.hang()) {
+            Thread.sleep(fault.seconds() * 1000L); // no byte before the hang is over
+        } else if (fault != null) {
+            throw ApiException.badRequest("abort-after breaks a stream of generated content, and an embeddings "
+                    + "answer has none: use status=… or hang=….", "X-Fault");
+        }
         String model = serving.models().resolve(request.model());
         Engine engine = serving.engine();
         List<int[]> sequences = new ArrayList<>();

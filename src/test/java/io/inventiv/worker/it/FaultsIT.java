@@ -72,6 +72,18 @@ class FaultsIT {
     }
 
     @Test
+    void embeddingsTakeStatusFaultsToo() {
+        String input = "{\"input\":\"hi\"}";
+        ErrorEnvelope.assertError(http.postWithHeaders("/v1/embeddings", input, "X-Fault",
+                "key=s3cret; status=server_error"), 503);
+        JsonNode error = ErrorEnvelope.assertError(http.postWithHeaders("/v1/embeddings", input, "X-Fault",
+                "key=s3cret; abort-after=2"), 400);
+        assertEquals("X-Fault", error.get("param").asText(), error.toString());
+        ErrorEnvelope.assertError(http.post("/v1/embeddings", input.replace("{", "{\"model\":\"broken-alias\",")),
+                503);
+    }
+
+    @Test
     void requestsNamingTheFaultModelFail() {
         double before = faults("status_503");
         ErrorEnvelope.assertError(http.post("/v1/completions", WHOLE.replace("{", "{\"model\":\"broken-alias\",")), 503);
