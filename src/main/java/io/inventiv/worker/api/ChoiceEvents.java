@@ -14,7 +14,11 @@ final class ChoiceEvents {
     record Tagged(int index, GenerationEvent event) {
     }
 
+    private static final long QUIET_NANOS = Generation.QUIET_MILLIS * 1_000_000;
+
     private final BlockingQueue<Tagged> events = new LinkedBlockingQueue<>();
+    /** When a quiet period last passed through; the consumer's thread alone reads and writes it. */
+    private long lastQuietAt = System.nanoTime() - QUIET_NANOS;
     private final List<Generation> choices;
     private int open;
 
@@ -46,13 +50,25 @@ final class ChoiceEvents {
         return open > 0;
     }
 
-    /** The next event of any choice; each choice's last event is counted. */
+    /**
+     * The next event of any choice; each choice's last event is counted. Quiet periods come from
+     * every choice at once, so only one of them passes per period: one ping, not n.
+     */
     Tagged next() throws InterruptedException {
-        Tagged tagged = events.take();
-        if (tagged.event() instanceof GenerationEvent.Finished || tagged.event() instanceof GenerationEvent.Failed) {
-            open--;
+        while (true) {
+            Tagged tagged = events.take();
+            if (tagged.event() instanceof GenerationEvent.Quiet) {
+                long now = System.nanoTime();
+                if (now - lastQuietAt < QUIET_NANOS / 2) {
+                    continue;
+                }
+                lastQuietAt = now;
+            }
+            if (tagged.event() instanceof GenerationEvent.Finished || tagged.event() instanceof GenerationEvent.Failed) {
+                open--;
+            }
+            return tagged;
         }
-        return tagged;
     }
 
     void cancelAll() {
