@@ -8,11 +8,8 @@ import io.inventiv.worker.tools.gguf.QwenModelSpec.Weight;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,29 +79,6 @@ public final class QwenFixtureModel {
     private static final float EMBD_STD = 0.02f, BIAS_STD = 0.02f;
     private static final float ATTN_GAIN = 1f, FFN_IN_GAIN = 1.5f, FFN_DOWN_GAIN = 2f;
 
-    // llama_token_type values.
-    private static final int NORMAL = 1, CONTROL = 3, UNUSED = 5;
-
-    /**
-     * Pieces that become single tokens; a leading space is part of the piece, as the Qwen2
-     * pre-tokenizer attaches it to the following word. Intermediate merges ("Ġt", "Ġth", ...)
-     * become tokens as well.
-     */
-    private static final String[] PIECES = {
-            " the", " a", " and", " of", " to", " in", " is", " it", " that", " for", " you",
-            " with", " on", " as", " was", " are", " be", " this", " have", " not", " but", " or",
-            " at", " by", " from", " I", " we", " he", " she", " they", " can", " will", " what",
-            " there", " one", " all", " about", " time", " some", " like", " just", " good",
-            " new", " first", " know", " think", " yes", " no", " ok", " hi",
-            "the", "in", "er", "on", "an", "re", "en", "es", "ed", "ing", "ion", "tion", "ly",
-            "ent", "ter", "al", "ar", "st", "or", "at", "is", "it", "le", "ou", "The", "I",
-            "hello", "Hello", " hello", " world", "world", " model", " token", " test", " answer",
-            " question", " user", " assistant", " system", " tool", " function", " call",
-            " result", " value", " name", " number", " text", " word", " code", " server",
-            " request", " response", " data", " llama", " qwen", " java",
-            "...", "\n\n", "  ", "    ", " (", " \"", "\")", "\",", ").", ");",
-    };
-
     private QwenFixtureModel() {}
 
     /** Writes the model for {@code spec} to {@code out} (atomically, via a temporary file). */
@@ -119,7 +93,7 @@ public final class QwenFixtureModel {
 
     /** The writer, with all metadata and tensors declared; weights are drawn only as it writes. */
     private static GgufWriter build(QwenModelSpec spec) {
-        Vocab vocab = buildVocab(spec.vocabSize());
+        QwenFixtureVocab vocab = QwenFixtureVocab.build(spec.vocabSize());
         FileType fileType = spec.fileType();
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", "qwen2");
@@ -139,11 +113,11 @@ public final class QwenFixtureModel {
 
         w.putString("tokenizer.ggml.model", "gpt2");
         w.putString("tokenizer.ggml.pre", "qwen2");
-        w.putStringArray("tokenizer.ggml.tokens", vocab.tokens);
-        w.putInt32Array("tokenizer.ggml.token_type", vocab.types);
-        w.putStringArray("tokenizer.ggml.merges", vocab.merges);
-        int eot = vocab.tokens.indexOf(END_OF_TEXT);
-        w.putUInt32("tokenizer.ggml.eos_token_id", vocab.tokens.indexOf(IM_END));
+        w.putStringArray("tokenizer.ggml.tokens", vocab.tokens());
+        w.putInt32Array("tokenizer.ggml.token_type", vocab.types());
+        w.putStringArray("tokenizer.ggml.merges", vocab.merges());
+        int eot = vocab.tokens().indexOf(END_OF_TEXT);
+        w.putUInt32("tokenizer.ggml.eos_token_id", vocab.tokens().indexOf(IM_END));
         w.putUInt32("tokenizer.ggml.bos_token_id", eot);
         w.putUInt32("tokenizer.ggml.padding_token_id", eot);
         w.putBool("tokenizer.ggml.add_bos_token", false);
@@ -153,7 +127,7 @@ public final class QwenFixtureModel {
         Weights rnd = new Weights(spec.seed());
         // Tied embeddings: no output.weight, so llama.cpp reuses token_embd for the logits.
         w.addTensor("token_embd.weight", spec.typeOf(Weight.TOKEN_EMBD, 0), new long[]{e, spec.vocabSize()},
-                rnd.uniform("token_embd.weight", EMBD_STD, vocab.printable));
+                rnd.uniform("token_embd.weight", EMBD_STD, vocab.printable()));
         for (int i = 0; i < spec.nLayer(); i++) {
             String b = "blk." + i + ".";
             w.addTensor(b + "attn_norm.weight", TensorType.F32, new long[]{e}, Weights.ONES);
@@ -184,105 +158,12 @@ public final class QwenFixtureModel {
 
     /** The token texts (in GPT-2 byte-level form, e.g. "Ġworld"), indexed by token id. */
     public static List<String> vocabulary(int vocabSize) {
-        return List.copyOf(buildVocab(vocabSize).tokens);
+        return List.copyOf(QwenFixtureVocab.build(vocabSize).tokens());
     }
 
     /** Tokens the vocabulary needs before padding; a spec's vocab size must be at least this. */
     public static int minVocabSize() {
-        return buildVocab(0).tokens.size();
-    }
-
-    // ---- tokenizer ------------------------------------------------------------------------
-
-    private record Vocab(List<String> tokens, int[] types, List<String> merges, BitSet printable) {}
-
-    private static Vocab buildVocab(int vocabSize) {
-        List<String> tokens = new ArrayList<>();
-        Map<String, Integer> ids = new HashMap<>();
-        BitSet printable = new BitSet();
-        char[] byteChar = byteToUnicode();
-        // Byte tokens in bytes_to_unicode order (printable bytes first), like GPT-2 and Qwen:
-        // id 0 is "!". The BPE tokenizer falls back to these for anything without a merge.
-        for (int b : byteOrder()) {
-            String t = String.valueOf(byteChar[b]);
-            if ((b >= 0x20 && b < 0x7f) || b == '\n') printable.set(tokens.size());
-            ids.put(t, tokens.size());
-            tokens.add(t);
-        }
-        Map<String, Integer> ranks = new LinkedHashMap<>();
-        for (String piece : PIECES) {
-            // Tokenize the piece with the merges so far, then merge the resulting symbols left
-            // to right. New merges rank after all older ones, so replaying BPE on the piece
-            // reproduces the same path and ends in one token: every token is reachable.
-            List<String> segs = bpe(encode(piece, byteChar), ranks);
-            String acc = segs.get(0);
-            for (String seg : segs.subList(1, segs.size())) {
-                ranks.putIfAbsent(acc + " " + seg, ranks.size());
-                acc += seg;
-                if (ids.putIfAbsent(acc, tokens.size()) == null) {
-                    printable.set(tokens.size());
-                    tokens.add(acc);
-                }
-            }
-        }
-        for (String piece : PIECES) { // self-check of the claim above
-            if (bpe(encode(piece, byteChar), ranks).size() != 1) throw new IllegalStateException("unreachable piece " + piece);
-        }
-        int normal = tokens.size();
-        tokens.addAll(List.of(END_OF_TEXT, IM_START, IM_END));
-        if (vocabSize > 0 && vocabSize < tokens.size()) {
-            throw new IllegalArgumentException("vocab size " + vocabSize + " < " + tokens.size() + " required tokens");
-        }
-        while (tokens.size() < vocabSize) tokens.add("[PAD" + tokens.size() + "]");
-        int[] types = new int[tokens.size()];
-        Arrays.fill(types, 0, normal, NORMAL);
-        Arrays.fill(types, normal, normal + 3, CONTROL);
-        // UNUSED (not USER_DEFINED): llama.cpp then never matches "[PAD..]" in input text.
-        Arrays.fill(types, normal + 3, types.length, UNUSED);
-        return new Vocab(tokens, types, List.copyOf(ranks.keySet()), printable);
-    }
-
-    /** Plain BPE: repeatedly merge the adjacent pair with the lowest rank (leftmost on ties). */
-    private static List<String> bpe(String word, Map<String, Integer> ranks) {
-        List<String> syms = new ArrayList<>();
-        word.codePoints().forEach(cp -> syms.add(Character.toString(cp)));
-        while (syms.size() > 1) {
-            int best = -1, bestRank = Integer.MAX_VALUE;
-            for (int i = 0; i + 1 < syms.size(); i++) {
-                Integer r = ranks.get(syms.get(i) + " " + syms.get(i + 1));
-                if (r != null && r < bestRank) { best = i; bestRank = r; }
-            }
-            if (best < 0) break;
-            syms.set(best, syms.get(best) + syms.remove(best + 1));
-        }
-        return syms;
-    }
-
-    private static String encode(String text, char[] byteChar) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) sb.append(byteChar[b & 0xff]);
-        return sb.toString();
-    }
-
-    /** GPT-2's byte order: '!'..'~', '¡'..'¬', '®'..'ÿ' keep their code points, then the rest. */
-    private static int[] byteOrder() {
-        int[] order = new int[256];
-        int n = 0;
-        for (int b = 0; b < 256; b++) if (keepsCodePoint(b)) order[n++] = b;
-        for (int b = 0; b < 256; b++) if (!keepsCodePoint(b)) order[n++] = b;
-        return order;
-    }
-
-    /** bytes_to_unicode: visible Latin-1 bytes map to themselves, the others to U+0100 onwards. */
-    private static char[] byteToUnicode() {
-        char[] map = new char[256];
-        int next = 256;
-        for (int b = 0; b < 256; b++) map[b] = keepsCodePoint(b) ? (char) b : (char) next++;
-        return map;
-    }
-
-    private static boolean keepsCodePoint(int b) {
-        return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+        return QwenFixtureVocab.build(0).tokens().size();
     }
 
     // ---- weights --------------------------------------------------------------------------
