@@ -13,12 +13,12 @@ final class ControlMetricsFeed implements ControlMetrics {
 
     @Override
     public void faultInjected(String type) {
-        metrics.recordFault(type);
+        metrics.controls().recordFault(type);
     }
 
     @Override
     public void behindTarget() {
-        metrics.recordBehindLatencyTarget();
+        metrics.controls().recordBehindLatencyTarget();
     }
 
     @Override

@@ -43,12 +43,10 @@ public final class Engine {
         return maxModelLen;
     }
 
-    /** Builds the prompt with the model's chat template and counts it exactly. */
-    public PreparedPrompt prepareChat(List<ChatMessage> messages) {
-        return prepareChat(messages, null);
-    }
-
-    /** The same, with OpenAI-shaped {@code tools} (or null) presented by the template. */
+    /**
+     * Builds the prompt with the model's chat template, which presents OpenAI-shaped {@code tools}
+     * (or null), and counts it exactly.
+     */
     public PreparedPrompt prepareChat(List<ChatMessage> messages, ArrayNode tools) {
         return guard.call(() -> new PreparedPrompt(withBos(tokenizeChecked(chatText(messages, tools), "messages"))));
     }
@@ -184,22 +182,9 @@ public final class Engine {
         }
         long start = System.nanoTime();
         List<float[]> vectors = guard.call(() -> backend.embed(sequences));
-        vectors.forEach(Engine::normalize);
+        vectors.forEach(UnitVectors::normalize);
         listener.onEmbedded(total, System.nanoTime() - start);
         return vectors;
-    }
-
-    private static void normalize(float[] vector) {
-        double sum = 0;
-        for (float value : vector) {
-            sum += (double) value * value;
-        }
-        double norm = Math.sqrt(sum);
-        if (norm > 0) {
-            for (int i = 0; i < vector.length; i++) {
-                vector[i] = (float) (vector[i] / norm);
-            }
-        }
     }
 
     /**

@@ -14,7 +14,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,8 +37,6 @@ public final class VllmMetrics implements EngineListener {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final String[] labelValues;
     private volatile Supplier<Engine> engine = () -> null;
-    /** One per set of routes (tests build several over one engine); the gauge is their sum. */
-    private final List<IntSupplier> streamsBehindTarget = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Counter promptTokens;
     private final Counter generationTokens;
@@ -62,8 +59,7 @@ public final class VllmMetrics implements EngineListener {
     private final Histogram requestGenerationTokens;
     private final Histogram requestMaxTokens;
     private final Counter httpRequests;
-    private final Counter faultsInjected;
-    private final Counter behindLatencyTarget;
+    private final ControlMeters controls;
     private final Gauge sleepState;
     private final ProcessMeters processMeters = ProcessMeters.create();
 
@@ -116,17 +112,7 @@ public final class VllmMetrics implements EngineListener {
 
         httpRequests = Counter.builder().name("http_requests").help("Total number of requests by method, status and handler.")
                 .labelNames("handler", "method", "status").withoutExemplars().register(registry);
-        faultsInjected = Counter.builder().name("worker_faults_injected")
-                .help("Faults injected into requests by their X-Fault header, by type.")
-                .labelNames("type").withoutExemplars().register(registry);
-        behindLatencyTarget = Counter.builder().name("worker_latency_behind_target")
-                .help("Pieces of content that real inference delivered later than their latency-shaping target.")
-                .withoutExemplars().register(registry);
-        GaugeWithCallback.builder().name("worker_latency_streams_behind_target")
-                .help("Shaped responses answering now whose last piece came later than its latency target: real "
-                        + "inference is slower than the target, and the real time stands.")
-                .callback(callback -> callback.call(streamsBehindTarget.stream().mapToInt(IntSupplier::getAsInt).sum()))
-                .register(registry);
+        controls = new ControlMeters(registry);
         sleepState = Gauge.builder().name("vllm:engine_sleep_state")
                 .help("Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; "
                         + "weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.")
@@ -238,19 +224,9 @@ public final class VllmMetrics implements EngineListener {
         }
     }
 
-    /** Where the behind-target gauge reads its value: the test controls, once routing has made them. */
-    public void watchStreamsBehindTarget(IntSupplier source) {
-        streamsBehindTarget.add(source);
-    }
-
-    /** A piece of content that real inference made later than its latency-shaping target. */
-    public void recordBehindLatencyTarget() {
-        behindLatencyTarget.inc();
-    }
-
-    /** A fault injected into a request (X-Fault), by type; outside vLLM's families, as vLLM has none. */
-    public void recordFault(String type) {
-        faultsInjected.labelValues(type).inc();
+    /** The test controls' own families: faults injected, latency targets missed. */
+    public ControlMeters controls() {
+        return controls;
     }
 
     /** vLLM counts a pooling request as a finished request whose prompt is its input. */
