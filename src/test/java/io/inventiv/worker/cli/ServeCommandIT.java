@@ -47,7 +47,7 @@ class ServeCommandIT {
                 "N_GPU_LAYERS", "HOST", "PORT", "DEFAULT_MAX_TOKENS", "MAX_QUEUE", "STREAM_USAGE",
                 "STRICT_MODEL_NAME", "EMBEDDINGS", "DETERMINISTIC", "ADMIN_API_KEY", "FAULT_ERROR_RATE",
                 "FAULT_ERROR_STATUSES", "FAULT_EVERY_N", "FAULT_MODEL", "STARTUP_DELAY_S", "LATENCY_TTFT_MS",
-                "LATENCY_ITL_STD_MS", "LATENCY_PREFILL_PER_TOKEN_MS", "LATENCY_LOAD_FACTOR")) {
+                "LATENCY_ITL_STD_MS", "LATENCY_PREFILL_PER_TOKEN_MS", "LATENCY_LOAD_FACTOR", "VLLM_SERVER_DEV_MODE")) {
             assertTrue(help.output().contains(env), env + " in:\n" + help.output());
         }
         assertTrue(help.output().contains("default 2048"), help.output());
@@ -75,7 +75,8 @@ class ServeCommandIT {
         assertTrue(usage.output().contains("STREAM_USAGE"), usage.output());
 
         for (Map<String, String> bad : List.of(Map.of("DETERMINISTIC", "maybe"), Map.of("FAULT_ERROR_RATE", "2"),
-                Map.of("FAULT_ERROR_STATUSES", "200"), Map.of("STARTUP_DELAY_S", "-1"), Map.of("LATENCY_ITL_MS", "-5"))) {
+                Map.of("FAULT_ERROR_STATUSES", "200"), Map.of("FAULT_ERROR_STATUSES", "429,teapot"),
+                Map.of("STARTUP_DELAY_S", "-1"), Map.of("LATENCY_ITL_MS", "-5"), Map.of("VLLM_SERVER_DEV_MODE", "on"))) {
             Outcome refused = run(bad, "--model", model.toString());
             assertEquals(2, refused.exitCode(), bad + ": " + refused.output());
             assertTrue(refused.output().contains(bad.keySet().iterator().next()), refused.output());
@@ -84,6 +85,25 @@ class ServeCommandIT {
         Outcome noModel = run(Map.of());
         assertEquals(2, noModel.exitCode(), noModel.output());
         assertTrue(noModel.output().contains("MODEL_PATH"), noModel.output());
+    }
+
+    @Test
+    void theComposeFilesDefaultsAreValidSettings() throws Exception {
+        Map<String, Object> compose = new org.yaml.snakeyaml.Yaml().load(
+                Files.readString(Path.of("docker-compose.mock-runtime-real.yml")));
+        @SuppressWarnings("unchecked")
+        List<String> entries = (List<String>) ((Map<String, Map<String, Object>>) compose.get("services"))
+                .get("mock-vllm").get("environment");
+        Map<String, String> env = new java.util.HashMap<>();
+        java.util.regex.Pattern fallback = java.util.regex.Pattern.compile("\\$\\{[A-Z_]+:-([^}]*)}");
+        for (String entry : entries) {
+            String[] pair = entry.split("=", 2);
+            env.put(pair[0], fallback.matcher(pair[1]).replaceAll(match -> match.group(1)));
+        }
+        env.put("MODEL_PATH", dir.resolve("absent.gguf").toString());
+        Outcome outcome = run(env);
+        assertEquals(1, outcome.exitCode(), "past the settings, to the model file: " + outcome.output());
+        assertTrue(outcome.output().contains("does not exist"), outcome.output());
     }
 
     @Test
