@@ -12,13 +12,21 @@ import io.inventiv.worker.TestModels;
 import io.inventiv.worker.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
  * vLLM's dev-mode sleep: a sleep lets the running stream finish, then the model routes and
  * readiness answer 503 and /metrics shows the level until a wake loads the model again. The
- * binding engine cannot free its model and says so.
+ * binding engine cannot free its model and says so. Requests racing sleep and wake get an answer
+ * or a 503, never a crash.
  */
 @ServerTest
 class SleepIT {
@@ -80,6 +88,40 @@ class SleepIT {
                 .value(SLEEP_STATE.formatted("discard_all")));
         assertEquals(200, http.post("/wake_up", "").statusCode());
         assertEquals(200, http.post("/v1/completions", WHOLE).statusCode());
+    }
+
+    @Test
+    void requestsRacingSleepAndWakeGetAnAnswerOrA503() throws Exception {
+        if (!TestModels.ENGINE.equals("native")) {
+            return; // the binding cannot sleep (the other test checks its 400)
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        Set<Integer> statuses = ConcurrentHashMap.newKeySet();
+        List<String> unexpected = new CopyOnWriteArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 4; i++) {
+                String path = i % 2 == 0 ? "/v1/completions" : "/tokenize";
+                String body = i % 2 == 0 ? WHOLE : "{\"prompt\":\"hello there\"}";
+                clients.submit(() -> {
+                    while (running.get()) {
+                        HttpResponse<String> response = http.post(path, body);
+                        statuses.add(response.statusCode());
+                        if (response.statusCode() != 200 && response.statusCode() != 503) {
+                            unexpected.add(path + " " + response.statusCode() + " " + response.body());
+                        }
+                    }
+                });
+            }
+            for (int cycle = 0; cycle < 3; cycle++) {
+                int status = http.post("/sleep", "").statusCode();
+                assertTrue(status == 200 || status == 503, "a sleep either happens or gives up: " + status);
+                assertEquals(200, http.post("/wake_up", "").statusCode());
+            }
+            running.set(false);
+        }
+        assertTrue(unexpected.isEmpty(), unexpected.toString());
+        assertTrue(statuses.contains(200) && statuses.contains(503), "both seen: " + statuses);
+        assertEquals(200, http.post("/v1/completions", WHOLE).statusCode(), "serving after the cycles");
     }
 
     @Test
