@@ -178,10 +178,7 @@ final class BatchScheduler extends SlotScheduler {
                 } catch (RuntimeException e) {
                     // This request's sampler failed (a grammar left no token): it ends, the others go on.
                     LOG.log(Level.WARNING, "request " + slot.generation.requestId() + " could not sample", e);
-                    Generation generation = slot.generation;
-                    tokensInSlots.addAndGet(-generation.heldTokens());
-                    slot.release(System.nanoTime());
-                    queue.finish(generation, new GenerationEvent.Failed("sampling failed: " + e.getMessage()));
+                    release(slot, new GenerationEvent.Failed("sampling failed: " + e.getMessage()), System.nanoTime());
                     continue;
                 }
                 Integer alternatives = slot.generation.sampling().logprobs();
@@ -242,7 +239,6 @@ final class BatchScheduler extends SlotScheduler {
         listener.onStarted(generation, now);
         listener.onPromptCache(generation, generation.promptTokens(), reused);
         tokensInSlots.addAndGet(generation.promptTokens());
-        generation.holdTokens(generation.promptTokens());
     }
 
     /** Handles a slot's newly sampled token: text, stop strings, budget and end of generation. */
@@ -255,7 +251,6 @@ final class BatchScheduler extends SlotScheduler {
             listener.onNextToken(generation, now - slot.previousTokenAt);
         }
         slot.previousTokenAt = now;
-        generation.holdTokens(1);
         generation.countProduced();
         tokensInSlots.incrementAndGet();
         if (model.isEndOfGeneration(token) && !generation.sampling().ignoreEos()) {
@@ -276,8 +271,13 @@ final class BatchScheduler extends SlotScheduler {
 
     private void end(BatchSlot slot, int completionTokens, FinishReason reason, String stopString, long now) {
         Generation generation = slot.generation;
-        GenerationEvent last = finished(generation, completionTokens, reason, stopString, slot.startedAt,
-                slot.firstTokenAt, slot.reusedTokens);
+        release(slot, finished(generation, completionTokens, reason, stopString, slot.startedAt, slot.firstTokenAt,
+                slot.reusedTokens), now);
+    }
+
+    /** Frees a slot from its generation, which then hears {@code last}: the one way a running request ends. */
+    private void release(BatchSlot slot, GenerationEvent last, long now) {
+        Generation generation = slot.generation;
         tokensInSlots.addAndGet(-generation.heldTokens());
         slot.release(now);
         occupy(slot.sequence, null);
@@ -292,11 +292,7 @@ final class BatchScheduler extends SlotScheduler {
             if (slot.isFree()) {
                 continue;
             }
-            Generation generation = slot.generation;
-            tokensInSlots.addAndGet(-generation.heldTokens());
-            slot.release(System.nanoTime());
-            occupy(slot.sequence, null);
-            queue.finish(generation, new GenerationEvent.Failed(message));
+            release(slot, new GenerationEvent.Failed(message), System.nanoTime());
         }
     }
 

@@ -28,11 +28,9 @@ public final class Generation {
     private volatile long lastEventAt = queuedAtNanos;
     private volatile boolean ended;
     private final SlotScheduler scheduler;
-    /** Tokens this generation holds in its slot; written by its slot thread only. */
-    private long heldTokens;
     /** Whether the API layer times this generation's tokens as it releases them (latency shaping). */
     private volatile boolean timedAtDelivery;
-    /** Tokens generated so far, for the status page; written by its slot thread only. */
+    /** Tokens generated so far; written by its slot thread only. */
     private volatile int produced;
     /** Log-probabilities not yet sent; the decode loop's thread alone touches them. */
     private final List<TokenLogprob> pendingLogprobs = new java.util.ArrayList<>();
@@ -121,14 +119,6 @@ public final class Generation {
         return queuedAtNanos;
     }
 
-    void holdTokens(long tokens) {
-        heldTokens += tokens;
-    }
-
-    long heldTokens() {
-        return heldTokens;
-    }
-
     void timeAtDelivery() {
         timedAtDelivery = true;
     }
@@ -136,6 +126,11 @@ public final class Generation {
     /** Whether the engine's listeners leave TTFT, inter-token and end-to-end latency to the API layer. */
     public boolean timedAtDelivery() {
         return timedAtDelivery;
+    }
+
+    /** Tokens this generation holds in its slot once started: its prompt and what it generated. */
+    long heldTokens() {
+        return prompt.length() + produced;
     }
 
     void countProduced() {

@@ -43,7 +43,6 @@ final class GenerationRunner {
         }
         listener.onStarted(generation, startedAt);
         tokensInSlots.addAndGet(generation.promptTokens());
-        generation.holdTokens(generation.promptTokens());
         try {
             return generate(generation, startedAt);
         } finally {
@@ -84,7 +83,6 @@ final class GenerationRunner {
                     listener.onNextToken(generation, now - previousTokenAt);
                 }
                 previousTokenAt = now;
-                generation.holdTokens(1);
                 generation.countProduced();
                 tokensInSlots.incrementAndGet();
                 lastOutputEmpty = piece.text().isEmpty();
