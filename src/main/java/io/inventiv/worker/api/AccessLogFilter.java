@@ -88,7 +88,7 @@ public final class AccessLogFilter implements Filter {
      * mixed with /dev/urandom, behind a lock) costs the HTTP threads real CPU, and an id only has to
      * be unique, not unguessable (docs/DECISIONS.md, "Per-token and per-request cuts").
      */
-    private static String newId() {
+    static String newId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         HexFormat hex = HexFormat.of();
         return hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong());

@@ -1,12 +1,9 @@
 package io.inventiv.worker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Qwen2.5's tool calls, as vLLM's {@code hermes} parser reads them: {@code <tool_call>} JSON
@@ -17,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class HermesToolCalls {
     static final String OPEN = "<tool_call>";
     static final String CLOSE = "</tool_call>";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A piece of the answer: text, or one finished call. */
     sealed interface Part {
@@ -32,6 +28,8 @@ final class HermesToolCalls {
     private final Set<String> functions;
     private final StringBuilder pending = new StringBuilder();
     private boolean inBlock;
+    /** How much of a block's pending text has been searched for {@link #CLOSE} without finding it. */
+    private int searched;
     private int calls;
 
     HermesToolCalls(Set<String> functions) {
@@ -55,13 +53,15 @@ final class HermesToolCalls {
         List<Part> parts = new ArrayList<>();
         while (true) {
             if (inBlock) {
-                int close = pending.indexOf(CLOSE);
+                int close = pending.indexOf(CLOSE, Math.max(0, searched - CLOSE.length() + 1));
                 if (close < 0) {
+                    searched = pending.length();
                     return parts;
                 }
                 String block = pending.substring(0, close);
                 pending.delete(0, close + CLOSE.length());
                 inBlock = false;
+                searched = 0;
                 parts.add(call(block));
             } else {
                 int open = pending.indexOf(OPEN);
@@ -90,15 +90,13 @@ final class HermesToolCalls {
 
     private Part call(String block) {
         try {
-            JsonNode call = JSON.readTree(block.strip());
+            JsonNode call = Json.MAPPER.readTree(block.strip());
             String name = call.path("name").asText("");
             JsonNode arguments = call.get("arguments");
             if (call.isObject() && functions.contains(name) && arguments != null
                     && (arguments.isObject() || arguments.isTextual())) {
-                String json = arguments.isTextual() ? arguments.textValue() : JSON.writeValueAsString(arguments);
-                byte[] random = new byte[16];
-                ThreadLocalRandom.current().nextBytes(random);
-                return new Call(calls++, "chatcmpl-tool-" + HexFormat.of().formatHex(random), name, json);
+                String json = arguments.isTextual() ? arguments.textValue() : Json.MAPPER.writeValueAsString(arguments);
+                return new Call(calls++, "chatcmpl-tool-" + AccessLogFilter.newId(), name, json);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // not a call: the block stays text
@@ -108,8 +106,13 @@ final class HermesToolCalls {
 
     /** How many trailing characters of the pending text could be the beginning of {@link #OPEN}. */
     private int partialOpen() {
-        for (int length = Math.min(OPEN.length() - 1, pending.length()); length > 0; length--) {
-            if (OPEN.startsWith(pending.substring(pending.length() - length))) {
+        int end = pending.length();
+        for (int length = Math.min(OPEN.length() - 1, end); length > 0; length--) {
+            int i = 0;
+            while (i < length && pending.charAt(end - length + i) == OPEN.charAt(i)) {
+                i++;
+            }
+            if (i == length) {
                 return length;
             }
         }

@@ -56,7 +56,7 @@ public final class LiveFigures {
 
     private static MetricSnapshot find(MetricSnapshots snapshots, String name) {
         for (MetricSnapshot snapshot : snapshots) {
-            if (snapshot.getMetadata().getPrometheusName().equals(name) || snapshot.getMetadata().getName().equals(name)) {
+            if (snapshot.getMetadata().getPrometheusName().equals(name)) {
                 return snapshot;
             }
         }

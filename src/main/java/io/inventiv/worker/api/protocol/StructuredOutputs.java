@@ -1,8 +1,8 @@
 package io.inventiv.worker.api.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inventiv.worker.api.ApiException;
+import io.inventiv.worker.api.Json;
 import io.inventiv.worker.engine.GrammarConstraint;
 import io.inventiv.worker.engine.grammar.Gbnf;
 import io.inventiv.worker.engine.grammar.GrammarException;
@@ -21,7 +21,6 @@ import java.util.Set;
  * request; a schema or pattern the grammar cannot enforce exactly is a 400, never ignored.
  */
 public final class StructuredOutputs {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KINDS = Set.of("json", "regex", "choice", "grammar", "json_object");
     /** Flags of vLLM's structured_outputs that only tune its own backends: nothing to do here. */
     private static final Set<String> BACKEND_FLAGS = Set.of("disable_fallback", "disable_additional_properties");
@@ -56,8 +55,7 @@ public final class StructuredOutputs {
         switch (format.get("type").textValue()) {
             case "text" -> {
             }
-            case "json_object" -> found.put("response_format", new GrammarConstraint(JsonSchemaGrammar.anyObject(),
-                    "response_format"));
+            case "json_object" -> found.put("response_format", kind("json_object", format, "response_format"));
             case "json_schema" -> {
                 JsonNode wrapper = format.get("json_schema");
                 if (wrapper == null || !wrapper.isObject() || !wrapper.has("schema")) {
@@ -101,12 +99,10 @@ public final class StructuredOutputs {
     }
 
     private static void guided(RequestFields fields, Map<String, GrammarConstraint> found) {
-        Map<String, String> guided = Map.of("guided_json", "json", "guided_regex", "regex", "guided_choice",
-                "choice", "guided_grammar", "grammar");
-        for (String name : List.of("guided_json", "guided_regex", "guided_choice", "guided_grammar")) {
-            JsonNode value = fields.raw(name);
+        for (String kind : List.of("json", "regex", "choice", "grammar")) {
+            JsonNode value = fields.raw("guided_" + kind);
             if (value != null) {
-                found.put(name, kind(guided.get(name), value, name));
+                found.put("guided_" + kind, kind(kind, value, "guided_" + kind));
             }
         }
         fields.string("guided_decoding_backend"); // names vLLM's backend; one grammar engine here
@@ -159,7 +155,7 @@ public final class StructuredOutputs {
 
     private static JsonNode parse(String text, String param) {
         try {
-            return JSON.readTree(text);
+            return Json.MAPPER.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest(param + " is not valid JSON: " + e.getOriginalMessage(), param);
         }

@@ -38,7 +38,6 @@ public record ToolRequest(ArrayNode tools, Map<String, JsonNode> schemas, String
             throw RequestFields.wrongType("tools", "a list of function tools");
         }
         Map<String, JsonNode> schemas = new LinkedHashMap<>();
-        ArrayNode normalized = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < tools.size(); i++) {
             JsonNode tool = tools.get(i);
             String where = "tools[" + i + "]";
@@ -59,10 +58,9 @@ public record ToolRequest(ArrayNode tools, Map<String, JsonNode> schemas, String
                 throw RequestFields.wrongType(where + ".function.parameters", "a JSON schema object");
             }
             schemas.put(name, parameters.isObject() ? parameters : JsonNodeFactory.instance.objectNode());
-            normalized.add(tool);
         }
         String mode = choice(choice, schemas);
-        return mode == null ? null : new ToolRequest(normalized, schemas, mode, parallel);
+        return mode == null ? null : new ToolRequest((ArrayNode) tools, schemas, mode, parallel);
     }
 
     private static String choice(JsonNode choice, Map<String, JsonNode> schemas) {

@@ -8,8 +8,7 @@ import io.inventiv.worker.engine.GenerationResult;
  */
 public record Usage(int promptTokens, int totalTokens, int completionTokens, PromptTokensDetails promptTokensDetails) {
     public static Usage of(GenerationResult result) {
-        return new Usage(result.promptTokens(), result.totalTokens(), result.completionTokens(),
-                result.cachedTokens() == null ? null : new PromptTokensDetails(result.cachedTokens()));
+        return of(java.util.List.of(result));
     }
 
     /** The usage of an n &gt; 1 request: its prompt once, every choice's completion. */

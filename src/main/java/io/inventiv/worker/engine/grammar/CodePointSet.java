@@ -41,10 +41,6 @@ final class CodePointSet {
         other.ranges.forEach(r -> add(r[0], r[1]));
     }
 
-    boolean contains(int c) {
-        return ranges.stream().anyMatch(r -> r[0] <= c && c <= r[1]);
-    }
-
     /** Every code point not in this set (surrogates never, they are not characters in UTF-8). */
     CodePointSet complement() {
         CodePointSet out = new CodePointSet();

@@ -25,11 +25,15 @@ public final class JsonSchemaGrammar {
     private final Gbnf gbnf;
     private final Map<String, String> refRules = new HashMap<>();
     private final JsonPrimitives primitives;
+    private final StringRules strings;
+    private final NumberRules numbers;
 
     private JsonSchemaGrammar(JsonNode root, Gbnf gbnf) {
         this.root = root;
         this.gbnf = gbnf;
         this.primitives = new JsonPrimitives(gbnf);
+        this.strings = new StringRules(gbnf, primitives);
+        this.numbers = new NumberRules(gbnf, primitives);
     }
 
     /** The grammar for documents valid against {@code schema}; {@link GrammarException} if it cannot be exact. */
@@ -151,9 +155,9 @@ public final class JsonSchemaGrammar {
         return switch (type) {
             case "object" -> object(schema, pointer, depth);
             case "array" -> array(schema, pointer, depth);
-            case "string" -> new StringRules(gbnf, primitives).string(schema, pointer);
-            case "integer" -> new NumberRules(gbnf).integer(schema, pointer);
-            case "number" -> new NumberRules(gbnf).number(schema, pointer);
+            case "string" -> strings.string(schema, pointer);
+            case "integer" -> numbers.integer(schema, pointer);
+            case "number" -> numbers.number(schema, pointer);
             case "boolean" -> primitives.bool();
             case "null" -> Gbnf.literal("null");
             default -> primitives.value();

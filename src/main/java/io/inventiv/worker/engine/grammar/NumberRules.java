@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** Integers and numbers under a schema's minimum, maximum and exclusive bounds. */
 final class NumberRules {
     private final Gbnf gbnf;
+    private final JsonPrimitives primitives;
 
-    NumberRules(Gbnf gbnf) {
+    NumberRules(Gbnf gbnf, JsonPrimitives primitives) {
         this.gbnf = gbnf;
+        this.primitives = primitives;
     }
 
     String integer(JsonNode schema, String pointer) {
@@ -20,7 +22,7 @@ final class NumberRules {
 
     String number(JsonNode schema, String pointer) {
         if (!bounded(schema)) {
-            return gbnf.define("json-number", NumericGrammar.NUMBER);
+            return primitives.number();
         }
         long[] range = range(schema, pointer);
         return gbnf.rule(NumericGrammar.decimals(range[0], range[1]));
