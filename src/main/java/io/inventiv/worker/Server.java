@@ -217,6 +217,10 @@ public final class Server {
     /** {@code progress} (or null) hears how much of the model file the native engine has read. */
     private static Engine loadEngine(ServerConfig config, EngineChoice engine, GpuOffload gpu, EngineListener listener,
             java.util.function.DoubleConsumer progress) throws ModelLoadException {
+        if (config.deterministic() && !engine.isNative()) {
+            throw new ModelLoadException("DETERMINISTIC needs ENGINE=native: the binding batches requests inside "
+                    + "llama.cpp, where their numerics depend on each other.");
+        }
         ModelFacts facts = ModelFacts.inspect(config.modelPath());
         facts.requireTrainedFor(config.maxModelLen());
         ModelBackend backend;
@@ -229,12 +233,16 @@ public final class Server {
             NativeLibraryFolder.usePerProcessFolder();
             backend = new BindingBackend(LlamaBinding.load(loadOptions(config, gpu), facts));
         }
-        if (config.deterministic() && !backend.name().equals("native")) {
-            throw new ModelLoadException("DETERMINISTIC needs ENGINE=native: the binding batches requests inside "
-                    + "llama.cpp, where their numerics depend on each other.");
+        EngineSettings settings = new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
+                config.defaultMaxTokens(), config.faultTokenDelayMillis(), config.deterministic());
+        try {
+            return new Engine(backend, settings, listener);
+        } catch (RuntimeException e) {
+            if (backend.freesOnClose()) {
+                backend.close(); // a wake that fails must not keep the model it loaded
+            }
+            throw e;
         }
-        return new Engine(backend, new EngineSettings(config.maxModelLen(), config.parallel(), config.maxQueue(),
-                config.defaultMaxTokens(), config.faultTokenDelayMillis(), config.deterministic()), listener);
     }
 
     /** The engine, and what it runs on, for the start-up line. */

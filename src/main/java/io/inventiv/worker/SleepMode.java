@@ -69,9 +69,9 @@ final class SleepMode implements ModelSleep {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "Requests were still running after "
                     + drainMillis / 1000 + " s (DRAIN_TIMEOUT_S); the model stays awake.", null, 1);
         }
-        engine.close();
-        level = requestedLevel;
+        level = requestedLevel; // first: a close that fails must still leave a server that can wake
         levelGauge.accept(requestedLevel);
+        engine.close();
         System.out.println("sleeping (level " + requestedLevel + "): the model and the KV cache are freed");
     }
 

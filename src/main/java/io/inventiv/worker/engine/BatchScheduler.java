@@ -4,7 +4,6 @@ import io.inventiv.worker.engine.jni.NativeContext;
 import io.inventiv.worker.engine.jni.NativeModel;
 import io.inventiv.worker.engine.jni.NativeSampler;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The native engine's decode loop, on one thread: each step admits waiting requests into free
@@ -29,8 +28,6 @@ final class BatchScheduler extends SlotScheduler {
     private final int[] unsafeUtf8;
     private final SlotAdmission admission;
     private final Thread loop;
-    /** Tokens held in slots by live generations: prompt plus output so far. */
-    private final AtomicLong tokensInSlots = new AtomicLong();
 
     BatchScheduler(NativeModel model, NativeContext context, EngineSettings settings, EngineListener listener) {
         super(new AdmissionQueue(settings.parallel(), settings.maxQueue(), listener), settings.parallel(),
@@ -45,7 +42,7 @@ final class BatchScheduler extends SlotScheduler {
         this.prefill = new PrefillBudget(context.capacity());
         this.penaltyWindow = settings.maxModelLen();
         this.tokenDelayMillis = settings.tokenDelayMillis();
-        this.admission = new SlotAdmission(slots, context, this::deterministic, this::start);
+        this.admission = new SlotAdmission(slots, context, this::start);
         this.endOfGeneration = model.endOfGenerationTokens();
         this.unsafeUtf8 = model.unsafeUtf8Tokens();
         this.loop = Thread.ofPlatform().daemon().name("decode-loop").start(this::loop);
@@ -64,11 +61,6 @@ final class BatchScheduler extends SlotScheduler {
         context.close();
     }
 
-    @Override
-    long tokensInSlots() {
-        return tokensInSlots.get();
-    }
-
     private void loop() {
         while (true) {
             try {
@@ -84,7 +76,8 @@ final class BatchScheduler extends SlotScheduler {
 
     /** One decode step; false when there was nothing to do. */
     private boolean step() {
-        admission.admit(queue);
+        boolean alone = deterministic; // once per step: the admin API may switch it meanwhile
+        admission.admit(queue, alone);
         long now = System.nanoTime();
         boolean any = false;
         for (BatchSlot slot : slots) {
@@ -96,7 +89,7 @@ final class BatchScheduler extends SlotScheduler {
         if (!any) {
             return false;
         }
-        if (deterministic) {
+        if (alone) {
             for (BatchSlot slot : slots) {
                 if (!slot.isFree() && !decodeAlone(slot)) {
                     return true;
@@ -238,7 +231,6 @@ final class BatchScheduler extends SlotScheduler {
         occupy(slot.sequence, generation);
         listener.onStarted(generation, now);
         listener.onPromptCache(generation, generation.promptTokens(), reused);
-        tokensInSlots.addAndGet(generation.promptTokens());
     }
 
     /** Handles a slot's newly sampled token: text, stop strings, budget and end of generation. */
@@ -252,7 +244,6 @@ final class BatchScheduler extends SlotScheduler {
         }
         slot.previousTokenAt = now;
         generation.countProduced();
-        tokensInSlots.incrementAndGet();
         if (model.isEndOfGeneration(token) && !generation.sampling().ignoreEos()) {
             generation.emitText(slot.remainingText());
             end(slot, slot.completionTokens, FinishReason.STOP, null, now);
@@ -278,7 +269,6 @@ final class BatchScheduler extends SlotScheduler {
     /** Frees a slot from its generation, which then hears {@code last}: the one way a running request ends. */
     private void release(BatchSlot slot, GenerationEvent last, long now) {
         Generation generation = slot.generation;
-        tokensInSlots.addAndGet(-generation.heldTokens());
         slot.release(now);
         occupy(slot.sequence, null);
         queue.finish(generation, last);

@@ -48,7 +48,7 @@ public final class Engine {
      * (or null), and counts it exactly.
      */
     public PreparedPrompt prepareChat(List<ChatMessage> messages, ArrayNode tools) {
-        return guard.call(() -> new PreparedPrompt(withBos(tokenizeChecked(chatText(messages, tools), "messages"))));
+        return new PreparedPrompt(withBos(tokenizeChecked(chatText(messages, tools), "messages")));
     }
 
     /** The chat template's output for these messages and tools (with the generation prompt). */
@@ -245,7 +245,7 @@ public final class Engine {
 
     /** Admits again after a {@link #drain} that was given up. */
     public void resumeAdmitting() {
-        scheduler.queue.resumeAdmitting();
+        scheduler.resumeAdmitting();
     }
 
     /** Every slot as it is now: free, or the request it serves and how far it is. */

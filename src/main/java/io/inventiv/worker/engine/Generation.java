@@ -149,7 +149,7 @@ public final class Generation {
     /** Emits generated text with the log-probabilities gathered since; nothing new is no event. */
     void emitText(String text) {
         if (!text.isEmpty() || !pendingLogprobs.isEmpty()) {
-            emit(new GenerationEvent.Delta(text, List.copyOf(pendingLogprobs)));
+            emit(new GenerationEvent.Delta(text, pendingLogprobs.isEmpty() ? List.of() : List.copyOf(pendingLogprobs)));
             pendingLogprobs.clear();
         }
     }

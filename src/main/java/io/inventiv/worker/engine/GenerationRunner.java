@@ -4,7 +4,6 @@ import io.inventiv.worker.engine.binding.LlamaBinding;
 import io.inventiv.worker.engine.binding.LlamaBinding.NativeGeneration;
 import io.inventiv.worker.engine.binding.LlamaBinding.Piece;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives one generation through the binding on a slot thread: forwards text, applies stop
@@ -21,18 +20,11 @@ final class GenerationRunner {
     private final LlamaBinding binding;
     private final EngineListener listener;
     private final long tokenDelayMillis;
-    /** Tokens held in slots by live generations: prompt plus output so far. */
-    private final AtomicLong tokensInSlots = new AtomicLong();
 
     GenerationRunner(LlamaBinding binding, EngineListener listener, long tokenDelayMillis) {
         this.binding = binding;
         this.listener = listener;
         this.tokenDelayMillis = tokenDelayMillis;
-    }
-
-    /** Tokens that running generations hold in the KV cache right now. */
-    long tokensInSlots() {
-        return tokensInSlots.get();
     }
 
     /** Runs the generation to its end and returns its last event, not yet delivered. */
@@ -42,12 +34,7 @@ final class GenerationRunner {
             return finished(generation, 0, FinishReason.ABORT, startedAt, 0);
         }
         listener.onStarted(generation, startedAt);
-        tokensInSlots.addAndGet(generation.promptTokens());
-        try {
-            return generate(generation, startedAt);
-        } finally {
-            tokensInSlots.addAndGet(-generation.heldTokens());
-        }
+        return generate(generation, startedAt);
     }
 
     private GenerationEvent generate(Generation generation, long startedAt) {
@@ -84,7 +71,6 @@ final class GenerationRunner {
                 }
                 previousTokenAt = now;
                 generation.countProduced();
-                tokensInSlots.incrementAndGet();
                 lastOutputEmpty = piece.text().isEmpty();
                 generation.emitText(matcher.accept(piece.text()));
                 if (matcher.matchedStop() != null) {

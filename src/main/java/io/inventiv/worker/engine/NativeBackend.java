@@ -149,7 +149,12 @@ public final class NativeBackend implements ModelBackend {
     public SlotScheduler startScheduler(EngineSettings settings, EngineListener listener) {
         maxModelLen = settings.maxModelLen();
         NativeContext context = model.newContext(settings.maxModelLen(), settings.parallel(), BATCH, threads);
-        context.warmUp(Math.max(0, facts.bosTokenId()));
+        try {
+            context.warmUp(Math.max(0, facts.bosTokenId()));
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
         return new BatchScheduler(model, context, settings, listener);
     }
 }

@@ -3,7 +3,6 @@ package io.inventiv.worker.engine;
 import io.inventiv.worker.engine.jni.NativeContext;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.function.BooleanSupplier;
 
 /**
  * Which waiting generation starts in which free slot (decode loop's thread only). A generation
@@ -20,25 +19,22 @@ final class SlotAdmission {
 
     private final BatchSlot[] slots;
     private final NativeContext context;
-    private final BooleanSupplier deterministic;
     private final Start start;
     private final ArrayDeque<Generation> followers = new ArrayDeque<>();
 
-    SlotAdmission(BatchSlot[] slots, NativeContext context, BooleanSupplier deterministic, Start start) {
+    SlotAdmission(BatchSlot[] slots, NativeContext context, Start start) {
         this.slots = slots;
         this.context = context;
-        this.deterministic = deterministic;
         this.start = start;
     }
 
-    /** Fills free slots from the queue. */
-    void admit(AdmissionQueue queue) {
+    /** Fills free slots from the queue; {@code alone} (deterministic mode) reuses nothing. */
+    void admit(AdmissionQueue queue, boolean alone) {
         for (BatchSlot free = freeSlot(); free != null; free = freeSlot()) {
             Generation next = nextReady(queue);
             if (next == null) {
                 return;
             }
-            boolean alone = deterministic.getAsBoolean();
             BatchSlot leaderSlot = next.leader() == null || next.isCancelled() || alone ? null
                     : slotOf(next.leader());
             if (leaderSlot != null) {

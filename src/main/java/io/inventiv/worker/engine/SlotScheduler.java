@@ -50,8 +50,15 @@ abstract class SlotScheduler {
     /** Stops the slots' threads once drained, so the model can be freed; returns when they are gone. */
     abstract void stop() throws InterruptedException;
 
-    /** Tokens that running generations hold in the KV cache. */
-    abstract long tokensInSlots();
+    /** Tokens that running generations hold in the KV cache: each slot's prompt and output so far. */
+    final long tokensInSlots() {
+        long tokens = 0;
+        for (int i = 0; i < board.length(); i++) {
+            Generation generation = board.get(i);
+            tokens += generation == null ? 0 : generation.heldTokens();
+        }
+        return tokens;
+    }
 
     /** Queues the generation, or throws {@link EngineException} when it cannot be accepted. */
     final void admit(Generation generation) {
@@ -69,6 +76,11 @@ abstract class SlotScheduler {
 
     final int waiting() {
         return queue.waiting();
+    }
+
+    /** Admits again after a {@link #drain} that was given up. */
+    final void resumeAdmitting() {
+        queue.resumeAdmitting();
     }
 
     /** Stops admitting and waits for accepted work; false if it did not finish in time. */

@@ -27,11 +27,6 @@ final class ThreadPerSlotScheduler extends SlotScheduler {
     }
 
     @Override
-    long tokensInSlots() {
-        return runner.tokensInSlots();
-    }
-
-    @Override
     boolean supportsDeterministic() {
         return false; // the binding batches slots inside llama.cpp, out of our reach
     }
