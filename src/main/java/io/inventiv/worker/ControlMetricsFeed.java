@@ -22,6 +22,11 @@ final class ControlMetricsFeed implements ControlMetrics {
     }
 
     @Override
+    public void behindTargetChanged(int change) {
+        metrics.controls().behindTargetChanged(change);
+    }
+
+    @Override
     public void firstPieceDelivered(long nanos) {
         metrics.firstPieceDelivered(nanos);
     }

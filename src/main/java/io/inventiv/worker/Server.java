@@ -263,7 +263,6 @@ public final class Server {
                 new RequestBodies(MAX_BODY_BYTES), config.streamUsage(), connections,
                 Duration.ofSeconds(config.sendTimeoutSeconds()), new TestControls(config.adminApiKey(),
                         config.faults(), config.latency(), new ControlMetricsFeed(metrics)));
-        metrics.controls().watchStreamsBehindTarget(serving.controls()::streamsBehindTarget);
         ApiErrors.register(routing);
         routing.addFilter(accessLog)
                 .addFilter(new GuardFilter(state, config.apiKey()))

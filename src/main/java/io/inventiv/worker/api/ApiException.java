@@ -22,6 +22,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.BAD_REQUEST_400, message, param, null);
     }
 
+    /** A 500: the request was fine, its generation failed. */
+    public static ApiException internal(String message) {
+        return new ApiException(Status.INTERNAL_SERVER_ERROR_500, message, null, null);
+    }
+
     public static ApiException notFound(String message, String param) {
         return new ApiException(Status.NOT_FOUND_404, message, param, null);
     }

@@ -36,10 +36,7 @@ public final class ChatCompletionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         ChatCompletionRequest request = ChatCompletionRequest.from(serving.bodies().readObject(req));
-        InjectedFault fault = serving.controls().of(req, request.common().model());
-        if (fault != null && fault.error() != null) {
-            throw fault.answer();
-        }
+        InjectedFault fault = serving.controls().admit(req, request.common().model());
         String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = serving.engine().prepareChat(request.messages(),
                 request.tools() == null ? null : request.tools().tools());

@@ -32,10 +32,7 @@ public final class CompletionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
         CompletionRequest request = CompletionRequest.from(serving.bodies().readObject(req));
-        InjectedFault fault = serving.controls().of(req, request.common().model());
-        if (fault != null && fault.error() != null) {
-            throw fault.answer();
-        }
+        InjectedFault fault = serving.controls().admit(req, request.common().model());
         String model = serving.models().resolve(request.common().model());
         PreparedPrompt prompt = request.promptTokens() != null
                 ? serving.engine().prepareTokens(request.promptTokens())

@@ -12,6 +12,9 @@ public interface ControlMetrics {
     /** A piece of content came from inference later than its latency target. */
     void behindTarget();
 
+    /** A shaped response fell behind its schedule (+1), or caught up or ended behind it (-1). */
+    void behindTargetChanged(int change);
+
     /** A shaped response released its first piece {@code nanos} after the request arrived. */
     void firstPieceDelivered(long nanos);
 

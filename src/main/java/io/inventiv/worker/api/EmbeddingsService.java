@@ -43,13 +43,7 @@ public final class EmbeddingsService implements HttpService {
             throw ApiException.badRequest("The model does not support Embeddings API", null);
         }
         EmbeddingRequest request = EmbeddingRequest.from(serving.bodies().readObject(req));
-        InjectedFault fault = serving.controls().of(req, request.model());
-        if (fault != null && fault.error() != null) {
-            throw fault.answer();
-        }
-        if (fault != null && fault.hang()) {
-            Thread.sleep(fault.seconds() * 1000L); // no byte before the hang is over
-        } else if (fault != null) {
+        if (serving.controls().admit(req, request.model()) != null) {
             throw ApiException.badRequest("abort-after breaks a stream of generated content, and an embeddings "
                     + "answer has none: use status=… or hang=….", "X-Fault");
         }

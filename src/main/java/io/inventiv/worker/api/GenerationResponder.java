@@ -1,7 +1,5 @@
 package io.inventiv.worker.api;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.CommonRequestFields;
@@ -12,10 +10,8 @@ import io.inventiv.worker.engine.PreparedPrompt;
 import io.inventiv.worker.engine.GenerationEvent;
 import io.inventiv.worker.engine.GenerationResult;
 import io.inventiv.worker.engine.TokenLogprob;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.OutputStream;
 
 /**
  * Sends a running generation to its client, streamed ({@link SseStream} owns the frames) or whole;
@@ -28,24 +24,27 @@ final class GenerationResponder {
     private GenerationResponder() {
     }
 
-    /** Queues the request, then streams or sends the answer whole, as the request asked. */
+    /**
+     * Queues the request, then streams or sends the answer whole, as the request asked;
+     * {@code fault}, when not null, breaks the response after some pieces ({@code abort-after}).
+     */
     static GenerationResult submitAndRespond(ServingContext serving, ServerRequest req, ServerResponse res,
             String requestId, PreparedPrompt prompt, ResponseShape shape, CommonRequestFields request,
             InjectedFault fault) throws InterruptedException {
-        if (fault != null && fault.hang()) {
-            Thread.sleep(fault.seconds() * 1000L); // no byte before the hang is over
-        }
         String socketId = req.socketId();
-        ClientDeparture departure = new ClientDeparture(() -> serving.connections().close(socketId),
-                serving.sendTimeout());
+        Runnable closeConnection = () -> serving.connections().close(socketId);
+        ClientDeparture departure = new ClientDeparture(closeConnection, serving.sendTimeout());
         if (request.n() > 1) {
+            if (fault != null) {
+                throw ApiException.badRequest("abort-after breaks the stream of one choice; with n > 1 use status=… "
+                        + "or hang=….", "X-Fault");
+            }
             return ChoicesResponder.respond(serving, res, requestId, prompt, shape, request, departure);
         }
-        LatencyShaper shaper = serving.controls().shaper(System.nanoTime(), prompt.length(), serving.engine().running());
+        LatencyShaper shaper = serving.controls().shaper(System.nanoTime(), prompt.length(), serving.engine()::running);
         Generation generation = serving.engine().submit(requestId, prompt, request.sampling(), shaper != null);
         departure.attach(generation);
-        Breaker breaker = fault == null || fault.abortAfter() == 0 ? null
-                : new Breaker(fault, generation, () -> serving.connections().close(socketId));
+        Breaker breaker = fault == null ? null : new Breaker(fault, generation, closeConnection);
         Runnable turn = shaper == null ? null : () -> serving.controls().awaitTurn(shaper);
         GenerationResult result = null;
         try {

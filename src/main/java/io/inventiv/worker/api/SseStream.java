@@ -1,7 +1,6 @@
 package io.inventiv.worker.api;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.inventiv.worker.api.protocol.Usage;
 import io.inventiv.worker.engine.FinishReason;
@@ -162,7 +161,7 @@ final class SseStream {
     void fail(String message) throws ClientGoneException {
         requireOpen();
         state = State.ENDED;
-        byte[] error = ApiErrors.body(new ApiException(Status.INTERNAL_SERVER_ERROR_500, message, null, null));
+        byte[] error = ApiErrors.body(ApiException.internal(message));
         departure.write(() -> sse.dataThenDone(error));
     }
 

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +38,6 @@ public final class TestControls {
 
     private final LatencySettings initialLatency;
     private volatile LatencySettings latency;
-    /** Shaped responses in flight whose last piece came later than its target. */
-    private final AtomicInteger behindNow = new AtomicInteger();
 
     /** {@code adminKey} null turns the header off; {@code metrics} hears of faults and shaped pieces. */
     public TestControls(String adminKey, FaultSettings settings, LatencySettings latency, ControlMetrics metrics) {
@@ -52,9 +50,9 @@ public final class TestControls {
     }
 
     /** A shaper for a request that arrived at {@code arrivedAtNanos}, or null when shaping is off. */
-    LatencyShaper shaper(long arrivedAtNanos, int promptTokens, int running) {
+    LatencyShaper shaper(long arrivedAtNanos, int promptTokens, IntSupplier running) {
         LatencySettings current = latency;
-        return current.active() ? new LatencyShaper(current, arrivedAtNanos, promptTokens, running) : null;
+        return current.active() ? new LatencyShaper(current, arrivedAtNanos, promptTokens, running.getAsInt()) : null;
     }
 
     LatencySettings latency() {
@@ -76,7 +74,7 @@ public final class TestControls {
             metrics.behindTarget();
         }
         if (shaper.updateBehind()) {
-            behindNow.addAndGet(shaper.isBehind() ? 1 : -1);
+            metrics.behindTargetChanged(shaper.isBehind() ? 1 : -1);
         }
         long now = System.nanoTime();
         long previous = shaper.released(now);
@@ -90,16 +88,11 @@ public final class TestControls {
     /** A shaped response has ended; {@code finished} when it reached its client whole. */
     void ended(LatencyShaper shaper, boolean finished) {
         if (shaper.isBehind()) {
-            behindNow.decrementAndGet();
+            metrics.behindTargetChanged(-1);
         }
         if (finished) {
             metrics.shapedResponseEnded(System.nanoTime() - shaper.arrivedAt());
         }
-    }
-
-    /** Shaped responses answering now whose last piece was later than its target (a gauge). */
-    public int streamsBehindTarget() {
-        return behindNow.get();
     }
 
     /** Whether the admin key is set (the header and the admin API are on). */
@@ -154,10 +147,23 @@ public final class TestControls {
     }
 
     /**
-     * The fault for this request, asking for {@code model}, or null; a malformed header with the
-     * right key is a 400.
+     * Applies the fault of a request asking for {@code model} before it is served: an injected
+     * error is thrown, a hang waits here. Returns what is left to do, a fault that breaks the
+     * response ({@code abort-after}), or null. A malformed header with the right key is a 400.
      */
-    InjectedFault of(ServerRequest req, String model) {
+    InjectedFault admit(ServerRequest req, String model) throws InterruptedException {
+        InjectedFault fault = of(req, model);
+        if (fault != null && fault.error() != null) {
+            throw fault.answer();
+        }
+        if (fault != null && fault.hang()) {
+            Thread.sleep(fault.seconds() * 1000L); // no byte before the hang is over
+            return null;
+        }
+        return fault;
+    }
+
+    private InjectedFault of(ServerRequest req, String model) {
         InjectedFault fault = fromHeader(req);
         FaultSettings settings = this.settings;
         if (fault == null && settings.active()) {

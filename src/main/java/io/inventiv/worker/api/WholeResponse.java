@@ -48,7 +48,7 @@ final class WholeResponse {
 
     /** A failure: its error status when nothing was committed yet, else its error body after the whitespace. */
     void fail(String message) throws ClientGoneException {
-        ApiException error = new ApiException(Status.INTERNAL_SERVER_ERROR_500, message, null, null);
+        ApiException error = ApiException.internal(message);
         if (committed == null) {
             ApiErrors.send(res, error);
         } else {

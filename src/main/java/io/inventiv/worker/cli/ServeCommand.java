@@ -114,9 +114,9 @@ public final class ServeCommand implements Callable<Integer> {
     private String nativeLibDir;
 
     @Option(names = "--embeddings", paramLabel = "true|false", defaultValue = "${env:EMBEDDINGS:-true}",
-            arity = "1", description = "Serve /v1/embeddings from the model, mean-pooled (env EMBEDDINGS, default "
-                    + "${DEFAULT-VALUE}; needs the native engine).")
-    private boolean embeddings;
+            arity = "1", description = "Serve /v1/embeddings from the model, mean-pooled (env EMBEDDINGS, 1 or true; "
+                    + "default ${DEFAULT-VALUE}; needs the native engine).")
+    private String embeddings;
 
     @Option(names = "--fault-error-rate", paramLabel = "0..1", defaultValue = "${env:FAULT_ERROR_RATE:-0}",
             description = "Fault injection: the share of model requests answered with an error instead "
@@ -217,7 +217,7 @@ public final class ServeCommand implements Callable<Integer> {
                     llamaNice, host, port, defaultMaxTokens, maxQueue, usage, strictModelName, faultTokenDelayMillis,
                     apiKey == null || apiKey.isBlank() ? null : apiKey, drainTimeoutSeconds, sendTimeoutSeconds,
                     logLevel.trim().toLowerCase(java.util.Locale.ROOT), engine.trim().toLowerCase(java.util.Locale.ROOT),
-                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), embeddings,
+                    nativeLibDir == null || nativeLibDir.isBlank() ? null : Path.of(nativeLibDir), flag("EMBEDDINGS", embeddings),
                     flag("DETERMINISTIC", deterministic), adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey,
                     new FaultSettings(faultErrorRate, FaultSettings.errors(faultErrorStatuses), faultEveryN, faultModel),
                     startupDelaySeconds, new LatencySettings(latencyTtftMs, latencyTtftStdMs, latencyItlMs,

@@ -1,11 +1,9 @@
 package io.inventiv.worker.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.IntSupplier;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 
 /**
  * The test controls' metrics, in their own families outside {@code vllm:} (vLLM has none, and a
@@ -14,8 +12,7 @@ import java.util.function.IntSupplier;
 public final class ControlMeters {
     private final Counter faultsInjected;
     private final Counter behindLatencyTarget;
-    /** One per set of routes (tests build several over one engine); the gauge is their sum. */
-    private final List<IntSupplier> streamsBehindTarget = new CopyOnWriteArrayList<>();
+    private final Gauge streamsBehindTarget;
 
     ControlMeters(PrometheusRegistry registry) {
         faultsInjected = Counter.builder().name("worker_faults_injected")
@@ -24,11 +21,14 @@ public final class ControlMeters {
         behindLatencyTarget = Counter.builder().name("worker_latency_behind_target")
                 .help("Pieces of content that real inference delivered later than their latency-shaping target.")
                 .withoutExemplars().register(registry);
-        GaugeWithCallback.builder().name("worker_latency_streams_behind_target")
+        streamsBehindTarget = Gauge.builder().name("worker_latency_streams_behind_target")
                 .help("Shaped responses answering now whose last piece came later than its latency target: real "
                         + "inference is slower than the target, and the real time stands.")
-                .callback(callback -> callback.call(streamsBehindTarget.stream().mapToInt(IntSupplier::getAsInt).sum()))
-                .register(registry);
+                .withoutExemplars().register(registry);
+    }
+
+    CounterSnapshot faultsCollected() {
+        return faultsInjected.collect();
     }
 
     /** A fault injected into a request, by type. */
@@ -41,8 +41,8 @@ public final class ControlMeters {
         behindLatencyTarget.inc();
     }
 
-    /** Where the behind-target gauge reads its value: the test controls, once routing has made them. */
-    public void watchStreamsBehindTarget(IntSupplier source) {
-        streamsBehindTarget.add(source);
+    /** A shaped response fell behind its schedule (+1) or caught up or ended (-1). */
+    public void behindTargetChanged(int change) {
+        streamsBehindTarget.inc(change);
     }
 }

@@ -6,22 +6,18 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The few running totals the status page turns into rates (tokens per second, mean TTFT and
  * inter-token latency over its last poll), read from the same series /metrics shows.
  */
 public final class LiveFigures {
-    private static final Set<String> NAMES = Set.of("vllm:prompt_tokens", "vllm:generation_tokens",
-            "vllm:time_to_first_token_seconds", "vllm:inter_token_latency_seconds", "worker_faults_injected");
-
     private LiveFigures() {
     }
 
     /** {@code tokens}, {@code latency_observed} and {@code faults_injected}, as /status writes them. */
     public static Map<String, Object> of(VllmMetrics metrics) {
-        MetricSnapshots snapshots = metrics.scrape(NAMES::contains);
+        MetricSnapshots snapshots = metrics.liveTotals();
         Map<String, Object> tokens = new LinkedHashMap<>();
         tokens.put("prompt_total", counter(snapshots, "vllm:prompt_tokens"));
         tokens.put("generation_total", counter(snapshots, "vllm:generation_tokens"));

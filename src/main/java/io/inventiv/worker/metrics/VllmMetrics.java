@@ -48,6 +48,7 @@ public final class VllmMetrics implements EngineListener {
      * Observed once per generated token, so its data point is looked up once: {@code labelValues}
      * hashes the label list on every call (docs/DECISIONS.md, "Per-token and per-request cuts").
      */
+    private final Histogram interTokenHistogram;
     private final DistributionDataPoint interTokenLatency;
     private final Histogram timePerOutputToken;
     private final Histogram e2eLatency;
@@ -88,8 +89,9 @@ public final class VllmMetrics implements EngineListener {
 
         timeToFirstToken = histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.",
                 TTFT_BUCKETS);
-        interTokenLatency = histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.",
-                TOKEN_LATENCY_BUCKETS).labelValues(labelValues);
+        interTokenHistogram = histogram("vllm:inter_token_latency_seconds",
+                "Histogram of inter-token latency in seconds.", TOKEN_LATENCY_BUCKETS);
+        interTokenLatency = interTokenHistogram.labelValues(labelValues);
         timePerOutputToken = histogram("vllm:request_time_per_output_token_seconds",
                 "Histogram of time_per_output_token_seconds per request.", TOKEN_LATENCY_BUCKETS);
         e2eLatency = histogram("vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.",
@@ -143,9 +145,13 @@ public final class VllmMetrics implements EngineListener {
         return registry.scrape();
     }
 
-    /** Only the families whose names {@code include} accepts. */
-    MetricSnapshots scrape(java.util.function.Predicate<String> include) {
-        return registry.scrape(include);
+    /**
+     * The running totals the status page reads, collected from their own series: a filtered
+     * registry scrape would still read the process meters, which stay off request paths.
+     */
+    MetricSnapshots liveTotals() {
+        return new MetricSnapshots(promptTokens.collect(), generationTokens.collect(), timeToFirstToken.collect(),
+                interTokenHistogram.collect(), controls.faultsCollected());
     }
 
     /**

@@ -74,7 +74,8 @@ class ServeCommandIT {
         assertEquals(2, usage.exitCode(), usage.output());
         assertTrue(usage.output().contains("STREAM_USAGE"), usage.output());
 
-        for (Map<String, String> bad : List.of(Map.of("DETERMINISTIC", "maybe"), Map.of("FAULT_ERROR_RATE", "2"),
+        for (Map<String, String> bad : List.of(Map.of("DETERMINISTIC", "maybe"), Map.of("EMBEDDINGS", "yes"),
+                Map.of("FAULT_ERROR_RATE", "2"),
                 Map.of("FAULT_ERROR_STATUSES", "200"), Map.of("FAULT_ERROR_STATUSES", "429,teapot"),
                 Map.of("STARTUP_DELAY_S", "-1"), Map.of("LATENCY_ITL_MS", "-5"), Map.of("VLLM_SERVER_DEV_MODE", "on"))) {
             Outcome refused = run(bad, "--model", model.toString());
@@ -85,6 +86,13 @@ class ServeCommandIT {
         Outcome noModel = run(Map.of());
         assertEquals(2, noModel.exitCode(), noModel.output());
         assertTrue(noModel.output().contains("MODEL_PATH"), noModel.output());
+    }
+
+    @Test
+    void everySwitchTakesOneAndZero() throws Exception {
+        Outcome outcome = run(Map.of("EMBEDDINGS", "1", "DETERMINISTIC", "0", "VLLM_SERVER_DEV_MODE", "1",
+                "MODEL_PATH", dir.resolve("absent.gguf").toString()));
+        assertEquals(1, outcome.exitCode(), "past the settings, to the model file: " + outcome.output());
     }
 
     @Test

@@ -72,7 +72,7 @@ class FaultsIT {
     }
 
     @Test
-    void embeddingsTakeStatusFaultsToo() {
+    void embeddingsAndNChoicesTakeStatusFaultsButNotAbortAfter() {
         String input = "{\"input\":\"hi\"}";
         ErrorEnvelope.assertError(http.postWithHeaders("/v1/embeddings", input, "X-Fault",
                 "key=s3cret; status=server_error"), 503);
@@ -81,6 +81,9 @@ class FaultsIT {
         assertEquals("X-Fault", error.get("param").asText(), error.toString());
         ErrorEnvelope.assertError(http.post("/v1/embeddings", input.replace("{", "{\"model\":\"broken-alias\",")),
                 503);
+        error = ErrorEnvelope.assertError(http.postWithHeaders("/v1/completions",
+                "{\"prompt\":\"hi\",\"max_tokens\":4,\"n\":2}", "X-Fault", "key=s3cret; abort-after=2"), 400);
+        assertEquals("X-Fault", error.get("param").asText(), "n > 1 has no single stream to break: " + error);
     }
 
     @Test
