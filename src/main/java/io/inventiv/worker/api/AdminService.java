@@ -57,13 +57,7 @@ public final class AdminService implements HttpService {
     private void change(ServerRequest req, ServerResponse res) {
         authorize(req);
         JsonNode body = bodies.readObject(req);
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!name.equals("faults") && !name.equals("latency") && !name.equals("deterministic")) {
-                throw ApiException.badRequest("'" + name + "' is not a setting the admin API changes (faults, "
-                        + "latency, deterministic).", name);
-            }
-        }
+        requireKnown(body, List.of("faults", "latency", "deterministic"), "");
         FaultSettings changedFaults = body.has("faults") ? merged(controls.settings(), body.get("faults")) : null;
         LatencySettings changedLatency = body.has("latency") ? merged(controls.latency(), body.get("latency")) : null;
         Boolean deterministic = body.has("deterministic") ? new RequestFields(body).bool("deterministic", false) : null;
@@ -97,13 +91,7 @@ public final class AdminService implements HttpService {
         if (!changes.isObject()) {
             throw RequestFields.wrongType("faults", "an object");
         }
-        for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FAULT_FIELDS.contains(name)) {
-                throw ApiException.badRequest("faults." + name + " is not a fault setting; use " + FAULT_FIELDS + ".",
-                        "faults." + name);
-            }
-        }
+        requireKnown(changes, FAULT_FIELDS, "faults.");
         RequestFields fields = new RequestFields(changes);
         Double rate = field("faults.error_rate", () -> fields.number("error_rate"));
         Integer everyNth = field("faults.every_n", () -> fields.integer("every_n"));
@@ -152,12 +140,9 @@ public final class AdminService implements HttpService {
         }
         Map<String, Double> values = TestControls.latencyFields(current);
         RequestFields fields = new RequestFields(changes);
+        requireKnown(changes, values.keySet(), "latency.");
         for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!values.containsKey(name)) {
-                throw ApiException.badRequest("latency." + name + " is not a latency setting; use " + values.keySet()
-                        + ".", "latency." + name);
-            }
             Double value = field("latency." + name, () -> fields.number(name));
             if (value == null || value < 0) {
                 throw ApiException.badRequest("latency." + name + " must be a non-negative number.", "latency." + name);
@@ -166,6 +151,17 @@ public final class AdminService implements HttpService {
         }
         return new LatencySettings(values.get("ttft_ms"), values.get("ttft_std_ms"), values.get("itl_ms"),
                 values.get("itl_std_ms"), values.get("prefill_per_token_ms"), values.get("load_factor"));
+    }
+
+    /** A 400 naming the first field of {@code node} that is not one of {@code known}. */
+    private static void requireKnown(JsonNode node, java.util.Collection<String> known, String prefix) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest(prefix + name + " is not a setting the admin API changes; use " + known
+                        + ".", prefix + name);
+            }
+        }
     }
 
     private static <T> T field(String name, java.util.function.Supplier<T> read) {
